@@ -1,0 +1,27 @@
+import type { LinkKind, SystemName } from './enums.js';
+
+/** Ties a Change to one source record (DESIGN §3, §4). */
+export interface Link {
+  /** The source id of the linked record (`<system>:<kind>:<connection>:<externalId>`). */
+  id: string;
+  changeId: string;
+  system: SystemName;
+  connection: string;
+  kind: LinkKind;
+  externalId: string;
+  /** Human key, e.g. `CHG0030001`, `OPS-12`, `acme/api#12`. */
+  externalKey: string | null;
+  url: string | null;
+  /** The source's own updated stamp, as it sent it. */
+  sourceVersion: string | null;
+  /** Hash of the mapped values last read from the source. */
+  lastReadHash: string | null;
+  /** Hash of the values changebridge last wrote there (echo suppression, DESIGN §5). */
+  lastWrittenHash: string | null;
+  updatedAt: Date;
+}
+
+/** True when an incoming record is our own write coming back (DESIGN §5, echo suppression). */
+export function isEcho(link: Pick<Link, 'lastWrittenHash'>, incomingHash: string): boolean {
+  return link.lastWrittenHash !== null && link.lastWrittenHash === incomingHash;
+}
