@@ -2,9 +2,12 @@ import type { LinkKind, SystemName } from './enums.js';
 
 /** Ties a Change to one source record (DESIGN §3, §4). */
 export interface Link {
-  /** The source id of the linked record (`<system>:<kind>:<connection>:<externalId>`). */
-  id: string;
   changeId: string;
+  /**
+   * Source id of the linked record (`<system>:<kind>:<connection>:<externalId>`). One record
+   * may link several changes (a PR naming two change numbers), so the pair is the identity.
+   */
+  recordId: string;
   system: SystemName;
   connection: string;
   kind: LinkKind;

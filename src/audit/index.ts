@@ -1,0 +1,3 @@
+export * from './hash.js';
+export * from './verify.js';
+export * from './audit-log.js';

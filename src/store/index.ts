@@ -1,0 +1,15 @@
+export * from './database.js';
+export * from './database-url.js';
+export * from './errors.js';
+export * from './store.js';
+export * from './sql-dates.js';
+export * from './entities/index.js';
+export * from './repositories/changes.js';
+export * from './repositories/links.js';
+export * from './repositories/people.js';
+export * from './repositories/records.js';
+export * from './repositories/inbox.js';
+export * from './repositories/outbox.js';
+export * from './repositories/dead-letters.js';
+export * from './repositories/cursors.js';
+export type { ClaimOptions, FailOptions } from './repositories/leased-queue.js';

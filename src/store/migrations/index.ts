@@ -1,0 +1,4 @@
+import { InitialSchema1760000000001 } from './0001-initial-schema.js';
+
+/** Every migration, oldest first. Listed explicitly: no globbing of compiled files. */
+export const MIGRATIONS = [InitialSchema1760000000001];

@@ -1,0 +1,67 @@
+import { In, type EntityManager } from 'typeorm';
+import { normaliseEmail, type Person } from '../../model/index.js';
+import type { Database } from '../database.js';
+import { PersonEntity, PersonIdentityEntity, type PersonRow } from '../entities/index.js';
+
+/** People and their identities across systems (DESIGN §3 Person). */
+export class PersonRepository {
+  constructor(private readonly db: Database) {}
+
+  findById(id: string, manager?: EntityManager): Promise<Person | null> {
+    return this.db.with(manager, async (m) => {
+      const row = await m.getRepository(PersonEntity).findOneBy({ id });
+      return row ? (await this.hydrate(m, [row]))[0]! : null;
+    });
+  }
+
+  findByIdentity(identity: string, manager?: EntityManager): Promise<Person | null> {
+    return this.db.with(manager, async (m) => {
+      const link = await m.getRepository(PersonIdentityEntity).findOneBy({ identity });
+      if (!link) return null;
+      const row = await m.getRepository(PersonEntity).findOneBy({ id: link.personId });
+      return row ? (await this.hydrate(m, [row]))[0]! : null;
+    });
+  }
+
+  findByEmail(email: string, manager?: EntityManager): Promise<Person | null> {
+    const normalised = normaliseEmail(email);
+    if (!normalised) return Promise.resolve(null);
+    return this.db.with(manager, async (m) => {
+      const row = await m.getRepository(PersonEntity).findOneBy({ email: normalised });
+      return row ? (await this.hydrate(m, [row]))[0]! : null;
+    });
+  }
+
+  /** Saves the person and claims each identity for them (an identity has one owner). */
+  async save(person: Person, manager?: EntityManager): Promise<void> {
+    const work = async (m: EntityManager) => {
+      await m.getRepository(PersonEntity).save({
+        id: person.id,
+        displayName: person.displayName,
+        email: normaliseEmail(person.email),
+        updatedAt: person.updatedAt,
+      });
+      const identities = m.getRepository(PersonIdentityEntity);
+      await identities.delete({ personId: person.id });
+      if (person.identities.length > 0) {
+        await identities.save(
+          person.identities.map((identity) => ({ identity, personId: person.id })),
+        );
+      }
+    };
+    await (manager ? work(manager) : this.db.transaction(work));
+  }
+
+  private async hydrate(m: EntityManager, rows: PersonRow[]): Promise<Person[]> {
+    const links = await m
+      .getRepository(PersonIdentityEntity)
+      .findBy({ personId: In(rows.map((r) => r.id)) });
+    return rows.map((r) => ({
+      ...r,
+      identities: links
+        .filter((l) => l.personId === r.id)
+        .map((l) => l.identity)
+        .sort(),
+    }));
+  }
+}

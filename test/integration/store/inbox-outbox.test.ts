@@ -1,0 +1,188 @@
+import { createStore, Database, type Store } from '../../../src/store/index.js';
+import { describeEachDatabase, useTestDatabase } from '../../support/databases.js';
+import { at, sourceEvent, T0 } from './fixtures.js';
+
+describeEachDatabase('inbox and outbox', (dialect) => {
+  const handle = useTestDatabase(dialect);
+  let store: Store;
+  beforeAll(() => {
+    store = createStore(handle.get());
+  });
+
+  it('stores an event once per (source, deliveryKey) and keeps its payload intact', async () => {
+    const first = await store.inbox.insert(sourceEvent(1));
+    const again = await store.inbox.insert(sourceEvent(1, { payload: { different: true } }));
+    expect(first.inserted).toBe(true);
+    expect(again).toEqual({ id: first.id, inserted: false });
+    const otherSource = await store.inbox.insert(
+      sourceEvent(1, { source: 'jira:other', connection: 'other' }),
+    );
+    expect(otherSource.inserted).toBe(true);
+    const row = await store.inbox.get(first.id);
+    expect(row).toMatchObject({ status: 'pending', attempts: 0, thin: false, receivedAt: T0 });
+    expect(row?.payload).toEqual(sourceEvent(1).payload);
+  });
+
+  it('reports duplicates inside one batch insert without failing the batch', async () => {
+    const res = await store.inbox.insertMany([sourceEvent(2), sourceEvent(3), sourceEvent(2)]);
+    expect(res.map((r) => r.inserted)).toEqual([true, true, false]);
+    expect(res[2]!.id).toBe(res[0]!.id);
+  });
+
+  it('claims due events, leases them, and hands them out again only after the lease expires', async () => {
+    const a = await store.inbox.claim({
+      workerId: 'w1',
+      limit: 100,
+      leaseMs: 60_000,
+      now: at(1000),
+    });
+    expect(a.length).toBeGreaterThanOrEqual(4);
+    expect(
+      a.every((r) => r.status === 'processing' && r.claimedBy === 'w1' && r.attempts === 1),
+    ).toBe(true);
+    expect(
+      await store.inbox.claim({ workerId: 'w2', limit: 100, leaseMs: 60_000, now: at(2000) }),
+    ).toEqual([]);
+    const reclaimed = await store.inbox.claim({
+      workerId: 'w2',
+      limit: 100,
+      leaseMs: 60_000,
+      now: at(62_000),
+    });
+    expect(reclaimed.map((r) => r.id).sort()).toEqual(a.map((r) => r.id).sort());
+    expect(reclaimed.every((r) => r.attempts === 2 && r.claimedBy === 'w2')).toBe(true);
+    for (const r of reclaimed) await store.inbox.complete(r.id, 'done', at(63_000));
+    expect(await store.inbox.counts()).toEqual({ done: reclaimed.length });
+  });
+
+  it('retries a failed event later and dead-letters it for good, without blocking the ones behind', async () => {
+    const bad = await store.inbox.insert(sourceEvent(10, { receivedAt: at(100_000) }));
+    const good = await store.inbox.insert(sourceEvent(11, { receivedAt: at(100_001) }));
+    const [first, second] = await store.inbox.claim({
+      workerId: 'w',
+      limit: 10,
+      leaseMs: 1000,
+      now: at(100_002),
+    });
+    expect([first?.id, second?.id]).toEqual([bad.id, good.id]);
+    expect(
+      await store.inbox.fail(bad.id, 'mapping failed: x', {
+        now: at(100_003),
+        retryAt: at(160_000),
+      }),
+    ).toBe('retry');
+    await store.inbox.complete(good.id, 'done', at(100_004));
+    expect(
+      await store.inbox.claim({ workerId: 'w', limit: 10, leaseMs: 1000, now: at(159_000) }),
+    ).toEqual([]);
+    const [again] = await store.inbox.claim({
+      workerId: 'w',
+      limit: 10,
+      leaseMs: 1000,
+      now: at(160_000),
+    });
+    expect(again).toMatchObject({ id: bad.id, attempts: 2, lastError: 'mapping failed: x' });
+    expect(
+      await store.inbox.fail(bad.id, 'mapping failed: y', { now: at(160_001), retryAt: null }),
+    ).toBe('dead');
+    const [letter] = await store.deadLetters.list();
+    expect(letter).toMatchObject({
+      origin: 'inbox',
+      originId: bad.id,
+      reason: 'mapping failed: y',
+      attempts: 2,
+    });
+    expect(letter?.payload).toEqual(sourceEvent(10).payload);
+
+    await store.deadLetters.retry(letter!.id, at(170_000));
+    expect(await store.deadLetters.list()).toEqual([]);
+    const [revived] = await store.inbox.claim({
+      workerId: 'w',
+      limit: 10,
+      leaseMs: 1000,
+      now: at(170_000),
+    });
+    expect(revived).toMatchObject({ id: bad.id, attempts: 1 });
+    await store.inbox.complete(bad.id, 'done', at(170_001));
+    await expect(store.deadLetters.retry(letter!.id, at(170_001))).rejects.toThrow(
+      /already retried/,
+    );
+    await expect(store.deadLetters.retry(999_999, at(170_001))).rejects.toThrow(
+      /dead letter 999999 does not exist/,
+    );
+  });
+
+  it('enqueues one outbox command per idempotency key and completes it with a result', async () => {
+    const cmd = {
+      idempotencyKey: 'jira.comment:OPS-1:abc',
+      changeId: null,
+      targetSystem: 'jira',
+      connection: 'jira',
+      operation: 'jira.comment',
+      target: 'OPS-1',
+      payload: { body: 'hello' },
+    };
+    const a = await store.outbox.enqueue(cmd, T0);
+    const b = await store.outbox.enqueue({ ...cmd, payload: { body: 'other' } }, T0);
+    expect(a.inserted).toBe(true);
+    expect(b).toEqual({ id: a.id, inserted: false });
+    const [claimed] = await store.outbox.claim({ workerId: 'd', limit: 5, leaseMs: 1000, now: T0 });
+    expect(claimed).toMatchObject({
+      id: a.id,
+      operation: 'jira.comment',
+      payload: { body: 'hello' },
+    });
+    await store.outbox.complete(a.id, { commentId: '10001' }, at(5));
+    expect(await store.outbox.get(a.id)).toMatchObject({
+      status: 'done',
+      result: { commentId: '10001' },
+    });
+  });
+
+  it('rejects a nonsensical claim limit', async () => {
+    await expect(
+      store.inbox.claim({ workerId: 'w', limit: 0, leaseMs: 1, now: T0 }),
+    ).rejects.toThrow(/positive integer/);
+  });
+
+  it('never hands one event to two workers claiming at the same time', async () => {
+    const events = Array.from({ length: 120 }, (_, i) =>
+      sourceEvent(1000 + i, { receivedAt: at(200_000) }),
+    );
+    await store.inbox.insertMany(events);
+    // On MySQL separate connections stand in for separate replicas. SQLite is the
+    // single-process embedded store: there, concurrent callers share one handle.
+    const others =
+      dialect === 'mysql'
+        ? await Promise.all([1, 2].map(() => Database.open({ url: handle.test().url })))
+        : [];
+    const stores =
+      dialect === 'mysql' ? [store, ...others.map(createStore)] : [store, store, store];
+    try {
+      const claimed: number[][] = stores.map(() => []);
+      await Promise.all(
+        stores.map(async (s, i) => {
+          for (;;) {
+            const rows = await s.inbox.claim({
+              workerId: `w${i}`,
+              limit: 7,
+              leaseMs: 600_000,
+              now: at(200_001),
+            });
+            if (rows.length === 0) break;
+            claimed[i]!.push(...rows.map((r) => r.id));
+          }
+        }),
+      );
+      const all = claimed.flat();
+      expect(new Set(all).size).toBe(all.length);
+      expect(all.length).toBe(120);
+      if (dialect === 'mysql') {
+        // With SKIP LOCKED every replica gets work instead of queueing behind the first.
+        expect(claimed.filter((c) => c.length > 0).length).toBeGreaterThan(1);
+      }
+    } finally {
+      await Promise.all(others.map((o) => o.close()));
+    }
+  });
+});
