@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import { connectionSchemas } from './connections.js';
+import { DATABASE_URL_EXPECTED, databaseUrlProblem } from './database-url.js';
+import { cron, expectedHints, fail, identifier, int, text } from './schema-helpers.js';
+
+// Every object is strict: a misspelt key is an error with a suggestion, never silently ignored.
+
+const databaseSchema = z
+  .strictObject({
+    url: z
+      .string()
+      .superRefine((value, ctx) => {
+        const problem = databaseUrlProblem(value);
+        if (problem) fail(ctx, problem, DATABASE_URL_EXPECTED);
+      })
+      .register(expectedHints, { expected: DATABASE_URL_EXPECTED })
+      .default('sqlite:./data/changebridge.db'),
+    busyTimeoutMs: int(0, 600_000).default(5000),
+    poolSize: int(1, 1000).default(10),
+    connectTimeoutMs: int(100, 600_000).default(10_000),
+  })
+  .prefault({});
+
+const serverSchema = z
+  .strictObject({
+    host: text('a host name or IP address to listen on').default('127.0.0.1'),
+    port: int(1, 65_535).default(8080),
+    bodyLimitBytes: int(1024, 100 * 1024 * 1024).default(1_048_576),
+  })
+  .prefault({});
+
+const loggingSchema = z
+  .strictObject({
+    level: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+    format: z.enum(['json', 'pretty']).default('json'),
+  })
+  .prefault({});
+
+/** Per-host limits for the HTTP layer (DESIGN §5): one p-queue and retry policy per host. */
+const httpLimitFields = {
+  concurrency: int(1, 1000),
+  intervalCap: int(1, 100_000),
+  intervalMs: int(1, 3_600_000),
+  timeoutMs: int(100, 600_000),
+  maxRetries: int(0, 100),
+  baseBackoffMs: int(0, 3_600_000),
+  maxBackoffMs: int(0, 3_600_000),
+  maxWaitMs: int(0, 86_400_000),
+};
+export const HTTP_DEFAULTS = {
+  concurrency: 4,
+  intervalCap: 50,
+  intervalMs: 1000,
+  timeoutMs: 30_000,
+  maxRetries: 5,
+  baseBackoffMs: 500,
+  maxBackoffMs: 60_000,
+  maxWaitMs: 300_000,
+} as const;
+
+const HOST_KEY = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:\d{1,5})?$/;
+
+const httpSchema = z
+  .strictObject({
+    defaults: z
+      .strictObject({
+        concurrency: httpLimitFields.concurrency.default(HTTP_DEFAULTS.concurrency),
+        intervalCap: httpLimitFields.intervalCap.default(HTTP_DEFAULTS.intervalCap),
+        intervalMs: httpLimitFields.intervalMs.default(HTTP_DEFAULTS.intervalMs),
+        timeoutMs: httpLimitFields.timeoutMs.default(HTTP_DEFAULTS.timeoutMs),
+        maxRetries: httpLimitFields.maxRetries.default(HTTP_DEFAULTS.maxRetries),
+        baseBackoffMs: httpLimitFields.baseBackoffMs.default(HTTP_DEFAULTS.baseBackoffMs),
+        maxBackoffMs: httpLimitFields.maxBackoffMs.default(HTTP_DEFAULTS.maxBackoffMs),
+        maxWaitMs: httpLimitFields.maxWaitMs.default(HTTP_DEFAULTS.maxWaitMs),
+      })
+      .prefault({}),
+    hosts: z
+      .record(z.string(), z.strictObject(httpLimitFields).partial())
+      .superRefine((hosts, ctx) => {
+        for (const host of Object.keys(hosts)) {
+          if (!HOST_KEY.test(host)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [host],
+              message: 'bad host',
+              params: {
+                problem: `has an invalid host name "${host}"`,
+                expected: 'a host name such as "acme.atlassian.net" or "127.0.0.1:4010"',
+                subject: 'field',
+              },
+            });
+          }
+        }
+      })
+      .default({}),
+  })
+  .prefault({});
+
+const connectionsSchema = z
+  .strictObject({
+    servicenow: connectionSchemas.servicenow.optional(),
+    jira: connectionSchemas.jira.optional(),
+    github: connectionSchemas.github.optional(),
+    gitlab: connectionSchemas.gitlab.optional(),
+  })
+  .prefault({});
+
+const schedulesSchema = z
+  .strictObject({
+    poll: cron().default('*/5 * * * *'),
+    reconcile: cron().default('0 * * * *'),
+    retention: cron().default('0 3 * * *'),
+  })
+  .prefault({});
+
+const tenantsSchema = z.strictObject({ default: identifier().default('default') }).prefault({});
+
+export const configSchema = z.strictObject({
+  database: databaseSchema,
+  server: serverSchema,
+  logging: loggingSchema,
+  http: httpSchema,
+  connections: connectionsSchema,
+  schedules: schedulesSchema,
+  tenants: tenantsSchema,
+});
+
+export type Config = z.output<typeof configSchema>;
+export type DatabaseConfig = Config['database'];
+export type ServerConfig = Config['server'];
+export type LoggingConfig = Config['logging'];
+export type HttpLimits = Config['http']['defaults'];
+export type ConnectionsConfig = Config['connections'];
+export type SchedulesConfig = Config['schedules'];
+export type ServiceNowConnection = NonNullable<ConnectionsConfig['servicenow']>;
+export type JiraConnection = NonNullable<ConnectionsConfig['jira']>;
+export type GitHubConnection = NonNullable<ConnectionsConfig['github']>;
+export type GitLabConnection = NonNullable<ConnectionsConfig['gitlab']>;
+
+/** The limits for one outside host: its overrides over `http.defaults`. */
+export function httpLimitsFor(config: Config, host: string): HttpLimits {
+  return { ...config.http.defaults, ...config.http.hosts[host] };
+}
