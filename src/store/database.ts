@@ -128,7 +128,13 @@ export class Database {
   /** Refuses to work on a database whose schema is behind this version of changebridge. */
   async assertMigrated(): Promise<void> {
     const pending = await this.pendingMigrations();
-    if (pending.length > 0) throw new SchemaOutOfDateError(this.describe(), pending);
+    if (pending.length > 0) {
+      throw new SchemaOutOfDateError(
+        this.describe(),
+        pending,
+        pending.length === this.dataSource.migrations.length,
+      );
+    }
   }
 
   async close(): Promise<void> {

@@ -1,42 +1,36 @@
+import { ChangebridgeError, type ChangebridgeErrorOptions } from '../runtime/errors.js';
+
 /**
  * Store errors a person can act on. `exitCode` follows sysexits: 69 (EX_UNAVAILABLE) for a
  * database that cannot be reached, 78 (EX_CONFIG) for a schema that needs `migrate`.
  */
-export class StoreError extends Error {
-  readonly exitCode: number;
-  readonly hint: string | undefined;
+export class StoreError extends ChangebridgeError {
+  override name = 'StoreError';
 
-  constructor(
-    message: string,
-    options: { exitCode?: number; hint?: string; cause?: unknown } = {},
-  ) {
-    super(
-      `[changebridge/store] ${message}`,
-      options.cause === undefined ? undefined : { cause: options.cause },
-    );
-    this.name = 'StoreError';
-    this.exitCode = options.exitCode ?? 1;
-    this.hint = options.hint;
+  constructor(message: string, options: ChangebridgeErrorOptions = {}) {
+    super('store', message, options);
   }
 }
 
 export class DatabaseUnavailableError extends StoreError {
+  override name = 'DatabaseUnavailableError';
+
   constructor(message: string, hint: string, cause: unknown) {
     super(message, { exitCode: 69, hint, cause });
-    this.name = 'DatabaseUnavailableError';
   }
 }
 
 export class SchemaOutOfDateError extends StoreError {
+  override name = 'SchemaOutOfDateError';
   readonly pending: string[];
 
-  constructor(where: string, pending: string[]) {
+  constructor(where: string, pending: string[], empty = false) {
     super(
-      `${where} is at an older schema: ${pending.length} migration(s) pending (${pending.join(', ')}). ` +
+      (empty ? `${where} has no changebridge schema yet` : `${where} is at an older schema`) +
+        `: ${pending.length} migration(s) pending (${pending.join(', ')}). ` +
         'Run `changebridge migrate` to bring it up to date.',
       { exitCode: 78, hint: 'changebridge migrate' },
     );
-    this.name = 'SchemaOutOfDateError';
     this.pending = pending;
   }
 }

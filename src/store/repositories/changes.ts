@@ -5,11 +5,11 @@ import { ChangeEntity, LinkEntity } from '../entities/index.js';
 import { StoreError } from '../errors.js';
 
 export class ConcurrentUpdateError extends StoreError {
+  override name = 'ConcurrentUpdateError';
   constructor(key: string, expected: number) {
     super(
       `change ${key} was updated by another worker (expected version ${expected}); re-read and retry`,
     );
-    this.name = 'ConcurrentUpdateError';
   }
 }
 

@@ -81,18 +81,16 @@ export class InboxRepository {
     manager?: EntityManager,
   ): Promise<void> {
     await this.db.with(manager, (m) =>
-      m
-        .getRepository(InboxEventEntity)
-        .update(
-          { id },
-          {
-            status,
-            processedAt: now,
-            claimedBy: null,
-            leaseUntil: null,
-            lastError: reason ?? null,
-          },
-        ),
+      m.getRepository(InboxEventEntity).update(
+        { id },
+        {
+          status,
+          processedAt: now,
+          claimedBy: null,
+          leaseUntil: null,
+          lastError: reason ?? null,
+        },
+      ),
     );
   }
 

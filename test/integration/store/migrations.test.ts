@@ -50,13 +50,25 @@ describeEachDatabase('migrations', (dialect) => {
       const err = await openStore({ url: t.url }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(SchemaOutOfDateError);
       expect((err as Error).message).toMatch(
-        /1 migration\(s\) pending \(InitialSchema1760000000001\)/,
+        /has no changebridge schema yet: 1 migration\(s\) pending \(InitialSchema1760000000001\)/,
       );
       expect((err as Error).message).toContain('Run `changebridge migrate`');
       expect((err as SchemaOutOfDateError).exitCode).toBe(78);
     } finally {
       await t.drop();
     }
+  });
+});
+
+describe('schema errors', () => {
+  it('tells a database that is behind to run migrate', () => {
+    const err = new SchemaOutOfDateError('MySQL database "cb" at db:3306', [
+      'AddFindingsWaivers1770000000000',
+    ]);
+    expect(err.message).toBe(
+      '[changebridge/store] MySQL database "cb" at db:3306 is at an older schema: 1 migration(s) pending ' +
+        '(AddFindingsWaivers1770000000000). Run `changebridge migrate` to bring it up to date.',
+    );
   });
 });
 

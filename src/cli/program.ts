@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { registerAuditVerify } from './commands/audit-verify.js';
+import { registerConfigCheck } from './commands/config-check.js';
+import { registerMigrate } from './commands/migrate.js';
+import { EXIT, reportError } from './errors.js';
+import { write, type CliIo, type GlobalOptions } from './io.js';
+
+/** The package version, from package.json two folders up (src/cli) or three (dist/src/cli). */
+function packageVersion(): string {
+  for (const rel of ['../../package.json', '../../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
+      if (pkg.name === 'changebridge' && pkg.version) return pkg.version;
+    } catch {
+      // not at this level; try the next one
+    }
+  }
+  return 'unknown';
+}
+
+/**
+ * Runs the CLI on `argv` (as in process.argv) and resolves to the exit code. Only
+ * commands that work are registered.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const program = new Command('changebridge');
+  let pending: Promise<number> | undefined;
+  const run = (fn: () => Promise<number>) => {
+    pending = fn();
+  };
+  program
+    .description(
+      'keeps ServiceNow, Jira, GitHub and GitLab telling the same story about every change',
+    )
+    .version(packageVersion(), '-V, --version', 'print the version')
+    .option(
+      '-c, --config <file>',
+      'configuration file (default: $CHANGEBRIDGE_CONFIG, else config/changebridge.yaml, else built-in defaults)',
+    )
+    .option('-v, --verbose', 'debug logging and stack traces on errors')
+    .showHelpAfterError('(run `changebridge --help` for usage)')
+    .configureOutput({
+      writeOut: (s) => write(io.stdout, s),
+      writeErr: (s) => write(io.stderr, s),
+    })
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ changebridge migrate                                  create ./data/changebridge.db and its tables
+  $ changebridge config check --config my.yaml            validate a config file, secrets masked
+  $ changebridge audit verify                             check the audit hash chain
+
+Environment:
+  CHANGEBRIDGE_CONFIG        configuration file, when --config is not given
+  CHANGEBRIDGE_DATABASE_URL  overrides database.url (sqlite:<path> or mysql://user@host:port/db)
+
+Exit codes: 0 ok, 1 check failed, 64 usage, 69 database unreachable, 70 internal error, 78 configuration or schema`,
+    );
+  registerMigrate(program, io, run);
+  registerConfigCheck(program, io, run);
+  registerAuditVerify(program, io, run);
+
+  try {
+    await program.parseAsync([...argv], { from: 'node' });
+    if (!pending) {
+      // `changebridge` alone, or a group such as `changebridge audit`, prints its help.
+      const words = argv.slice(2).filter((a) => !a.startsWith('-'));
+      const group = program.commands.find((c) => c.name() === words[0]);
+      write(io.stderr, (group ?? program).helpInformation());
+      return EXIT.usage;
+    }
+    return await pending;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version')
+        return EXIT.ok;
+      return EXIT.usage;
+    }
+    return reportError(error, io, Boolean(program.opts<GlobalOptions>().verbose));
+  }
+}
