@@ -28,7 +28,9 @@ function event(i: number, run: string): SourceEvent {
     externalId: String(10000 + i),
     receivedAt: now,
     thin: false,
-    payload: { issue: { key: `OPS-${i}`, fields: { summary: `Change ${i}`, description: 'x'.repeat(800) } } },
+    payload: {
+      issue: { key: `OPS-${i}`, fields: { summary: `Change ${i}`, description: 'x'.repeat(800) } },
+    },
   };
 }
 
@@ -52,13 +54,17 @@ async function bench(store: Store, label: string): Promise<void> {
   console.log(row('inbox insert, one transaction per event', N, single));
   const batched = await time(async () => {
     for (let i = 0; i < N; i += 100) {
-      await store.inbox.insertMany(Array.from({ length: Math.min(100, N - i) }, (_, k) => event(i + k, 'batch')));
+      await store.inbox.insertMany(
+        Array.from({ length: Math.min(100, N - i) }, (_, k) => event(i + k, 'batch')),
+      );
     }
   });
   console.log(row('inbox insert, pages of 100 in one transaction', N, batched, single));
   const dupes = await time(async () => {
     for (let i = 0; i < N; i += 100) {
-      await store.inbox.insertMany(Array.from({ length: Math.min(100, N - i) }, (_, k) => event(i + k, 'batch')));
+      await store.inbox.insertMany(
+        Array.from({ length: Math.min(100, N - i) }, (_, k) => event(i + k, 'batch')),
+      );
     }
   });
   console.log(row('inbox re-delivery of the same pages (all duplicates)', N, dupes, single));
@@ -74,13 +80,22 @@ async function bench(store: Store, label: string): Promise<void> {
 
   const log = new AuditLog(store.db);
   const auditSingle = await time(async () => {
-    for (let i = 0; i < N; i++) await log.append([{ actor: 'system:bench', action: 'x', subject: `s${i}`, data: { i } }], now);
+    for (let i = 0; i < N; i++)
+      await log.append(
+        [{ actor: 'system:bench', action: 'x', subject: `s${i}`, data: { i } }],
+        now,
+      );
   });
   console.log(row('audit append, one event per transaction', N, auditSingle));
   const auditBatch = await time(async () => {
     for (let i = 0; i < N; i += 50) {
       await log.append(
-        Array.from({ length: 50 }, (_, k) => ({ actor: 'system:bench', action: 'x', subject: `b${i + k}`, data: { i: i + k } })),
+        Array.from({ length: 50 }, (_, k) => ({
+          actor: 'system:bench',
+          action: 'x',
+          subject: `b${i + k}`,
+          data: { i: i + k },
+        })),
         now,
       );
     }

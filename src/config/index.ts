@@ -11,7 +11,6 @@ export {
 } from './loader.js';
 export {
   configSchema,
-  httpLimitsFor,
   HTTP_DEFAULTS,
   type Config,
   type ConnectionsConfig,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_HTTP_SETTINGS } from '../runtime/http-settings.js';
 import { connectionSchemas } from './connections.js';
 import { DATABASE_URL_EXPECTED, databaseUrlProblem } from './database-url.js';
 import { cron, expectedHints, fail, identifier, int, text } from './schema-helpers.js';
@@ -47,16 +48,12 @@ const httpLimitFields = {
   maxBackoffMs: int(0, 3_600_000),
   maxWaitMs: int(0, 86_400_000),
 };
-export const HTTP_DEFAULTS = {
-  concurrency: 4,
-  intervalCap: 50,
-  intervalMs: 1000,
-  timeoutMs: 30_000,
-  maxRetries: 5,
-  baseBackoffMs: 500,
-  maxBackoffMs: 60_000,
-  maxWaitMs: 300_000,
-} as const;
+/**
+ * The runtime's own numeric defaults, so config and HTTP layer can never disagree. Per-host
+ * resolution (host overrides over defaults) is the runtime's job: `settingsFor(host)`.
+ */
+const { jitter: _jitter, ...numericDefaults } = DEFAULT_HTTP_SETTINGS;
+export const HTTP_DEFAULTS = Object.freeze(numericDefaults);
 
 const HOST_KEY = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:\d{1,5})?$/;
 
@@ -136,8 +133,3 @@ export type ServiceNowConnection = NonNullable<ConnectionsConfig['servicenow']>;
 export type JiraConnection = NonNullable<ConnectionsConfig['jira']>;
 export type GitHubConnection = NonNullable<ConnectionsConfig['github']>;
 export type GitLabConnection = NonNullable<ConnectionsConfig['gitlab']>;
-
-/** The limits for one outside host: its overrides over `http.defaults`. */
-export function httpLimitsFor(config: Config, host: string): HttpLimits {
-  return { ...config.http.defaults, ...config.http.hosts[host] };
-}

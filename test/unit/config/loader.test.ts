@@ -3,7 +3,6 @@ import {
   ConfigError,
   EMBEDDED_DEFAULTS,
   HTTP_DEFAULTS,
-  httpLimitsFor,
   loadConfig,
   resolveConfigPath,
 } from '../../../src/config/index.js';
@@ -153,10 +152,10 @@ describe('loadConfig', () => {
     });
   });
 
-  it('gives per-host HTTP limits over the defaults', () => {
+  it('keeps per-host HTTP overrides beside the defaults', () => {
     const { config } = load('http:\n  hosts:\n    "127.0.0.1:4010": { concurrency: 1 }\n');
-    expect(httpLimitsFor(config, '127.0.0.1:4010')).toEqual({ ...HTTP_DEFAULTS, concurrency: 1 });
-    expect(httpLimitsFor(config, 'api.github.com')).toEqual(HTTP_DEFAULTS);
+    expect(config.http.defaults).toEqual(HTTP_DEFAULTS);
+    expect(config.http.hosts).toEqual({ '127.0.0.1:4010': { concurrency: 1 } });
   });
 
   it('throws a ConfigError with exit code 78 and a readable name', () => {
