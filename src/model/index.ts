@@ -11,3 +11,5 @@ export * from './finding.js';
 export * from './audit-event.js';
 export * from './canonical-json.js';
 export * from './source-event.js';
+export * from './connector.js';
+export * from './keys.js';

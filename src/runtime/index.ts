@@ -49,3 +49,4 @@ export {
   type HttpClientFactory,
   type HttpClientFactoryOptions,
 } from './http.js';
+export { safeEqual, hmacSha256, matchesAnySecret, verifyHubSignature } from './signatures.js';
