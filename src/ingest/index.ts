@@ -1,0 +1,1 @@
+export * from './poll-runner.js';
