@@ -1,1 +1,2 @@
 export * from './poll-runner.js';
+export * from './accept-webhook.js';
