@@ -1,15 +1,9 @@
-import { In, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { SourceEvent } from '../../model/index.js';
 import type { Database } from '../database.js';
 import { InboxEventEntity, type InboxEventRow } from '../entities/index.js';
 import { isUniqueViolation } from '../errors.js';
-import {
-  claimIds,
-  countByStatus,
-  failRow,
-  type ClaimOptions,
-  type FailOptions,
-} from './leased-queue.js';
+import { LeasedQueue } from './leased-queue.js';
 
 export interface InboxInsertResult {
   id: number;
@@ -21,8 +15,10 @@ export interface InboxInsertResult {
  * The durable, de-duplicated inbox (DESIGN §2). A sender is acknowledged, and a cursor
  * advanced, only after `insert`/`insertMany` has committed.
  */
-export class InboxRepository {
-  constructor(private readonly db: Database) {}
+export class InboxRepository extends LeasedQueue<InboxEventRow> {
+  constructor(db: Database) {
+    super(db, 'inbox_events', InboxEventEntity);
+  }
 
   async insert(event: SourceEvent, manager?: EntityManager): Promise<InboxInsertResult> {
     const [result] = await this.insertMany([event], manager);
@@ -64,15 +60,6 @@ export class InboxRepository {
     return manager ? work(manager) : this.db.transaction(work);
   }
 
-  async claim(opts: ClaimOptions): Promise<InboxEventRow[]> {
-    const ids = await claimIds(this.db, 'inbox_events', opts);
-    if (ids.length === 0) return [];
-    const rows = await this.db.run((m) =>
-      m.getRepository(InboxEventEntity).findBy({ id: In(ids) }),
-    );
-    return rows.sort((a, b) => a.id - b.id);
-  }
-
   async complete(
     id: number,
     status: 'done' | 'ignored',
@@ -92,23 +79,6 @@ export class InboxRepository {
         },
       ),
     );
-  }
-
-  fail(
-    id: number,
-    reason: string,
-    opts: FailOptions,
-    manager?: EntityManager,
-  ): Promise<'retry' | 'dead'> {
-    return failRow(this.db, 'inbox_events', id, reason, opts, manager);
-  }
-
-  get(id: number): Promise<InboxEventRow | null> {
-    return this.db.run((m) => m.getRepository(InboxEventEntity).findOneBy({ id }));
-  }
-
-  counts(): Promise<Record<string, number>> {
-    return countByStatus(this.db, 'inbox_events');
   }
 }
 

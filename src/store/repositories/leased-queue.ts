@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import { In, type EntityManager, type EntitySchema, type FindOptionsWhere } from 'typeorm';
 import type { Database } from '../database.js';
 
 /**
@@ -116,4 +116,41 @@ export async function countByStatus(
     m.query(`SELECT status, COUNT(*) AS n FROM ${table} GROUP BY status`),
   );
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+}
+
+/** Claim, fail, read and count: what the inbox and the outbox share. */
+export abstract class LeasedQueue<Row extends { id: number }> {
+  protected constructor(
+    protected readonly db: Database,
+    private readonly table: LeasedTable,
+    private readonly entity: EntitySchema<Row>,
+  ) {}
+
+  async claim(opts: ClaimOptions): Promise<Row[]> {
+    const ids = await claimIds(this.db, this.table, opts);
+    if (ids.length === 0) return [];
+    const rows = await this.db.run((m) =>
+      m.getRepository(this.entity).findBy({ id: In(ids) } as FindOptionsWhere<Row>),
+    );
+    return rows.sort((a, b) => a.id - b.id);
+  }
+
+  fail(
+    id: number,
+    reason: string,
+    opts: FailOptions,
+    manager?: EntityManager,
+  ): Promise<'retry' | 'dead'> {
+    return failRow(this.db, this.table, id, reason, opts, manager);
+  }
+
+  get(id: number): Promise<Row | null> {
+    return this.db.run((m) =>
+      m.getRepository(this.entity).findOneBy({ id } as FindOptionsWhere<Row>),
+    );
+  }
+
+  counts(): Promise<Record<string, number>> {
+    return countByStatus(this.db, this.table);
+  }
 }

@@ -1,15 +1,9 @@
-import { In, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import type { Database } from '../database.js';
 import { OutboxCommandEntity, type OutboxCommandRow } from '../entities/index.js';
 import { isUniqueViolation } from '../errors.js';
-import {
-  claimIds,
-  countByStatus,
-  failRow,
-  type ClaimOptions,
-  type FailOptions,
-} from './leased-queue.js';
+import { LeasedQueue } from './leased-queue.js';
 
 export interface OutboxCommand {
   /** Deterministic: the same intended effect always gets the same key (DESIGN §2). */
@@ -25,8 +19,10 @@ export interface OutboxCommand {
 }
 
 /** Durable write-back queue; one row per intended effect, never two. */
-export class OutboxRepository {
-  constructor(private readonly db: Database) {}
+export class OutboxRepository extends LeasedQueue<OutboxCommandRow> {
+  constructor(db: Database) {
+    super(db, 'outbox_commands', OutboxCommandEntity);
+  }
 
   /** Enqueues unless a command with the same idempotency key exists (then `inserted: false`). */
   enqueue(
@@ -63,15 +59,6 @@ export class OutboxRepository {
     });
   }
 
-  async claim(opts: ClaimOptions): Promise<OutboxCommandRow[]> {
-    const ids = await claimIds(this.db, 'outbox_commands', opts);
-    if (ids.length === 0) return [];
-    const rows = await this.db.run((m) =>
-      m.getRepository(OutboxCommandEntity).findBy({ id: In(ids) }),
-    );
-    return rows.sort((a, b) => a.id - b.id);
-  }
-
   async complete(id: number, result: unknown, now: Date, manager?: EntityManager): Promise<void> {
     await this.db.with(manager, (m) =>
       m.getRepository(OutboxCommandEntity).update(
@@ -85,22 +72,5 @@ export class OutboxRepository {
         },
       ),
     );
-  }
-
-  fail(
-    id: number,
-    reason: string,
-    opts: FailOptions,
-    manager?: EntityManager,
-  ): Promise<'retry' | 'dead'> {
-    return failRow(this.db, 'outbox_commands', id, reason, opts, manager);
-  }
-
-  get(id: number): Promise<OutboxCommandRow | null> {
-    return this.db.run((m) => m.getRepository(OutboxCommandEntity).findOneBy({ id }));
-  }
-
-  counts(): Promise<Record<string, number>> {
-    return countByStatus(this.db, 'outbox_commands');
   }
 }
