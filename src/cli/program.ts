@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerAuditVerify } from './commands/audit-verify.js';
 import { registerConfigCheck } from './commands/config-check.js';
+import { registerMappings } from './commands/mappings.js';
 import { registerMigrate } from './commands/migrate.js';
 import { EXIT, reportError } from './errors.js';
 import { write, type CliIo, type GlobalOptions } from './io.js';
@@ -55,6 +56,7 @@ Examples:
   $ changebridge migrate                                  create ./data/changebridge.db and its tables
   $ changebridge config check --config my.yaml            validate a config file, secrets masked
   $ changebridge audit verify                             check the audit hash chain
+  $ changebridge mappings validate                        check every mapping in mappings/
 
 Environment:
   CHANGEBRIDGE_CONFIG        configuration file, when --config is not given
@@ -65,6 +67,7 @@ Exit codes: 0 ok, 1 check failed, 64 usage, 69 database unreachable, 70 internal
   registerMigrate(program, io, run);
   registerConfigCheck(program, io, run);
   registerAuditVerify(program, io, run);
+  registerMappings(program, io, run);
 
   try {
     await program.parseAsync([...argv], { from: 'node' });

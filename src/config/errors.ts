@@ -1,5 +1,5 @@
 import type { core } from 'zod';
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from '../util/did-you-mean.js';
 import { dotted, type ConfigPath } from './paths.js';
 
 export type Severity = 'error' | 'warning';

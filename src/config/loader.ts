@@ -3,7 +3,7 @@ import * as nodePath from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { resolveEnv, type Env } from './env.js';
 import { ConfigError, type ConfigIssue, type PathIssue } from './errors.js';
-import { locate } from './locate.js';
+import { locate } from '../util/yaml-locate.js';
 import { dotted } from './paths.js';
 import { configSchema, type Config } from './schema.js';
 import { validate } from './validate.js';

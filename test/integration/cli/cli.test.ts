@@ -154,6 +154,12 @@ describe('changebridge CLI', () => {
     expect(verbose.stderr).not.toContain('hunter2-secret');
   });
 
+  it('validates the shipped mappings from the root program', async () => {
+    const res = await cli(['mappings', 'validate', 'mappings'], { cwd: repoRoot });
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/mapping file\(s\) under mappings are valid/);
+  });
+
   it('prints usage errors with exit 64, and help and version with 0', async () => {
     const unknown = await cli(['frobnicate'], { cwd: tmp() });
     expect(unknown.code).toBe(64);

@@ -1,5 +1,5 @@
 import { cronProblem } from '../../../src/config/index.js';
-import { didYouMean, levenshtein } from '../../../src/config/did-you-mean.js';
+import { didYouMean, levenshtein } from '../../../src/util/did-you-mean.js';
 import { dotted } from '../../../src/config/paths.js';
 import { isSecretPath, suggestEnvName } from '../../../src/config/secrets.js';
 

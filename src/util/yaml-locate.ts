@@ -1,5 +1,7 @@
 import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
-import type { ConfigPath } from './paths.js';
+
+/** A position in a YAML tree: object keys and list indexes, root first. */
+export type YamlPath = readonly (string | number)[];
 
 export interface Position {
   line: number;
@@ -12,7 +14,7 @@ interface Step {
 }
 
 /** Descends the YAML AST along `path` as far as it goes; one step per segment found. */
-function steps(doc: Document, path: ConfigPath): Step[] {
+function steps(doc: Document, path: YamlPath): Step[] {
   const found: Step[] = [];
   let node: unknown = doc.contents;
   for (const segment of path) {
@@ -42,7 +44,7 @@ function steps(doc: Document, path: ConfigPath): Step[] {
 export function locate(
   doc: Document,
   counter: LineCounter,
-  path: ConfigPath,
+  path: YamlPath,
   at: 'key' | 'value' = 'value',
 ): Position | undefined {
   const found = steps(doc, path);

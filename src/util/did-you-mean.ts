@@ -33,3 +33,9 @@ export function didYouMean(input: string, candidates: readonly string[]): string
   }
   return best?.candidate;
 }
+
+/** ` (did you mean "x"?)` or the empty string. */
+export function suggestion(input: string, candidates: readonly string[]): string {
+  const hit = didYouMean(input, candidates);
+  return hit === undefined ? '' : ` (did you mean "${hit}"?)`;
+}
