@@ -4,6 +4,7 @@ import { registerAuditVerify } from './commands/audit-verify.js';
 import { registerConfigCheck } from './commands/config-check.js';
 import { registerMappings } from './commands/mappings.js';
 import { registerMigrate } from './commands/migrate.js';
+import { registerSimGitHub } from './commands/sim-github.js';
 import { EXIT, reportError } from './errors.js';
 import { write, type CliIo, type GlobalOptions } from './io.js';
 
@@ -68,6 +69,12 @@ Exit codes: 0 ok, 1 check failed, 64 usage, 69 database unreachable, 70 internal
   registerConfigCheck(program, io, run);
   registerAuditVerify(program, io, run);
   registerMappings(program, io, run);
+  const sim = program
+    .command('sim')
+    .description(
+      'run a stateful simulator of an outside system on 127.0.0.1 (tests, demos, trials)',
+    );
+  registerSimGitHub(sim, io, run);
 
   try {
     await program.parseAsync([...argv], { from: 'node' });

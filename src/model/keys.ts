@@ -33,7 +33,8 @@ export const MAX_SCAN_LENGTH = 65_536;
 
 const isUpper = (c: number) => c >= 65 && c <= 90;
 const isDigit = (c: number) => c >= 48 && c <= 57;
-const isWordChar = (c: number) => isUpper(c) || isDigit(c) || (c >= 97 && c <= 122) || c === 95;
+const isAlnum = (c: number) => isUpper(c) || isDigit(c) || (c >= 97 && c <= 122);
+const isWordChar = (c: number) => isAlnum(c) || c === 95;
 
 export function extractKeys(
   texts: readonly (string | null | undefined)[],
@@ -61,21 +62,20 @@ export function extractKeys(
       )
         j++;
       const word = text.slice(i, j);
-      const change = matchChange(word, patterns);
-      if (change && !(j < text.length && isWordChar(text.charCodeAt(j)))) changes.add(change);
+      // "_" separates words in branch names (`chg0030001_fix`, `feature_ops-42`), but
+      // Jira project keys may contain it too (`MY_PROJ-7`): try the word and its parts.
+      for (const part of word.split('_')) {
+        const change = matchChange(part, patterns);
+        if (change) changes.add(change);
+      }
       if (j < text.length && text.charCodeAt(j) === 45 /* - */) {
         let k = j + 1;
         while (k < text.length && isDigit(text.charCodeAt(k))) k++;
-        const boundary = k >= text.length || !isWordChar(text.charCodeAt(k));
-        if (
-          k > j + 1 &&
-          boundary &&
-          word.length <= MAX_PROJECT_KEY &&
-          /^[A-Z][A-Z0-9_]+$/.test(word) &&
-          (projects.size === 0 || projects.has(word))
-        ) {
-          const num = text.slice(j + 1, k);
-          if (num.length <= 10 && !/^0/.test(num)) issues.add(`${word}-${num}`);
+        const boundary = k >= text.length || !isAlnum(text.charCodeAt(k));
+        const num = text.slice(j + 1, k);
+        const project = projectOf(word, projects);
+        if (k > j + 1 && boundary && project && num.length <= 10 && !num.startsWith('0')) {
+          issues.add(`${project}-${num}`);
         }
         i = k;
         continue;
@@ -84,6 +84,16 @@ export function extractKeys(
     }
   }
   return { changeKeys: [...changes].sort(), issueKeys: [...issues].sort() };
+}
+
+/** The Jira project key a word ends with: the whole word, else its part after the last "_". */
+function projectOf(word: string, projects: ReadonlySet<string>): string | null {
+  const last = word.slice(word.lastIndexOf('_') + 1);
+  for (const candidate of word.includes('_') ? [word, last] : [word]) {
+    if (candidate.length > MAX_PROJECT_KEY || !/^[A-Z][A-Z0-9_]+$/.test(candidate)) continue;
+    if (projects.size === 0 || projects.has(candidate)) return candidate;
+  }
+  return null;
 }
 
 function matchChange(word: string, patterns: KeyPatterns): string | null {

@@ -73,16 +73,16 @@ export class Database {
     return new Database(dataSource, target);
   }
 
-  /** Runs `fn` in a transaction (serialised with every other store call on SQLite). */
-  transaction<T>(
-    fn: (manager: EntityManager) => Promise<T>,
-    isolation?: 'READ COMMITTED',
-  ): Promise<T> {
+  /**
+   * Runs `fn` in a transaction (serialised with every other store call on SQLite). MySQL
+   * transactions run at READ COMMITTED: each statement sees what other replicas committed,
+   * so after a unique-key clash (two deliveries of one webhook racing) the loser can read
+   * the winner's row; under REPEATABLE READ its older snapshot would not show it.
+   */
+  transaction<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T> {
     if (this.dialect === 'sqlite')
       return this.mutex.run(() => this.dataSource.transaction((m) => fn(m)));
-    return isolation
-      ? this.dataSource.transaction(isolation, (m) => fn(m))
-      : this.dataSource.transaction((m) => fn(m));
+    return this.dataSource.transaction('READ COMMITTED', (m) => fn(m));
   }
 
   /** Runs `fn` outside a transaction (still serialised on SQLite). */

@@ -58,7 +58,7 @@ export async function claimIds(
       [opts.workerId, lease, ...ids],
     );
     return ids;
-  }, 'READ COMMITTED');
+  });
 }
 
 export interface FailOptions {

@@ -23,6 +23,25 @@ describeEachDatabase('inbox and outbox', (dialect) => {
     expect(row?.payload).toEqual(sourceEvent(1).payload);
   });
 
+  it('stores one row when the same delivery races in 20 times at once', async () => {
+    const others =
+      dialect === 'mysql'
+        ? await Promise.all([1, 2, 3].map(() => Database.open({ url: handle.test().url })))
+        : [];
+    const stores = [store, ...others.map(createStore)];
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          stores[i % stores.length]!.inbox.insert(sourceEvent(777)),
+        ),
+      );
+      expect(results.filter((r) => r.inserted)).toHaveLength(1);
+      expect(new Set(results.map((r) => r.id)).size).toBe(1);
+    } finally {
+      await Promise.all(others.map((o) => o.close()));
+    }
+  });
+
   it('reports duplicates inside one batch insert without failing the batch', async () => {
     const res = await store.inbox.insertMany([sourceEvent(2), sourceEvent(3), sourceEvent(2)]);
     expect(res.map((r) => r.inserted)).toEqual([true, true, false]);

@@ -21,6 +21,24 @@ describe('extractKeys', () => {
     });
   });
 
+  it('treats "_" in branch names as a separator, but keeps it inside project keys', () => {
+    expect(extractKeys(['ops-42_fix chg0030001_hotfix'])).toEqual({
+      changeKeys: ['CHG0030001'],
+      issueKeys: ['OPS-42'],
+    });
+    expect(
+      extractKeys(['feature_ops-7'], {
+        changePrefixes: ['CHG'],
+        changeDigits: 7,
+        jiraProjects: ['OPS'],
+      }),
+    ).toEqual({
+      changeKeys: [],
+      issueKeys: ['OPS-7'],
+    });
+    expect(extractKeys(['MY_PROJ-7'])).toEqual({ changeKeys: [], issueKeys: ['MY_PROJ-7'] });
+  });
+
   it('limits Jira keys to configured projects and supports several change prefixes', () => {
     expect(
       extractKeys(['OPS-1 UTF-8 ISO-27001 RFC1234567 CHG1234567'], {
