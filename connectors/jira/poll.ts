@@ -1,0 +1,139 @@
+import type { PollOptions, PollPage, PollStream, SourceEvent } from '../../src/model/index.js';
+import type { Clock, Logger } from '../../src/runtime/index.js';
+import type { JiraClient } from './client.js';
+import { compareCursor, decodeCursor, encodeCursor, type IssueCursor } from './cursor.js';
+import { polledIssueEvent } from './events.js';
+import { buildIncrementalJql } from './jql.js';
+import type { JiraIssue } from './schemas.js';
+import { parseJiraTimestamp } from './time-zone.js';
+
+/**
+ * The `issue` stream: enhanced search (`/rest/api/3/search/jql`) with
+ * `updated >= "<minute>" ORDER BY updated ASC, id ASC` (DESIGN §5).
+ *
+ * - JQL dates have minute precision in the account's time zone, so the lower bound is
+ *   the cursor minus the overlap, truncated to the minute; the inbox drops the re-reads
+ *   by delivery key (issue id + `updated`).
+ * - Paging by `nextPageToken` over a set sorted by `updated`: an issue edited while we
+ *   page jumps to the end and everything behind it shifts one place forward, so the issue
+ *   after the page boundary would be skipped ("sorting by updated makes issues jump
+ *   pages", DevLake jira collector). We notice it when an issue we already read comes
+ *   back with a newer `updated`, rewind the cursor to before the page where we first saw
+ *   it, and search again from there.
+ * - Search returns at most 20 changelog entries per issue: we page
+ *   `/issue/{key}/changelog` for the rest.
+ */
+
+export interface IssueStreamOptions {
+  connection: string;
+  projects: readonly string[];
+  issueTypes: readonly string[];
+  fields: readonly string[];
+  overlapSeconds: number;
+  timeZone: string;
+  pageSize: number;
+  /** Where a stream without a cursor starts. */
+  startFrom: Date;
+  /** Searches restarted after paging drift before the pass gives up (the next pass resumes). */
+  maxRestarts?: number;
+}
+
+export function createIssueStream(
+  options: IssueStreamOptions,
+  deps: { client: JiraClient; clock: Clock; logger: Logger },
+): PollStream {
+  const fields = [...new Set([...options.fields, 'updated'])];
+  const maxRestarts = options.maxRestarts ?? 3;
+
+  async function fullChangelog(issue: JiraIssue): Promise<JiraIssue> {
+    const cl = issue.changelog;
+    if (!cl || cl.total === undefined || cl.total <= cl.histories.length) return issue;
+    const histories = [];
+    for (let startAt = 0; ;) {
+      const page = await deps.client.getChangelog(issue.key, startAt, 100);
+      histories.push(...page.values);
+      startAt = page.startAt + page.values.length;
+      if (
+        page.isLast === true ||
+        page.values.length === 0 ||
+        (page.total !== undefined && startAt >= page.total)
+      )
+        break;
+    }
+    return {
+      ...issue,
+      changelog: { startAt: 0, maxResults: histories.length, total: histories.length, histories },
+    };
+  }
+
+  async function* poll(cursor: string | null, pollOptions: PollOptions): AsyncIterable<PollPage> {
+    const signpost: IssueCursor = { updatedMs: pollOptions.startedAt.getTime(), id: '' };
+    const clamp = (c: IssueCursor): IssueCursor => (compareCursor(c, signpost) > 0 ? signpost : c);
+    let from: IssueCursor = cursor
+      ? decodeCursor(cursor)
+      : { updatedMs: options.startFrom.getTime(), id: '' };
+    for (let restart = 0; ; restart++) {
+      const jql = buildIncrementalJql({
+        projects: options.projects,
+        issueTypes: options.issueTypes,
+        since: new Date(from.updatedMs - options.overlapSeconds * 1000),
+        timeZone: options.timeZone,
+      });
+      // issue id → the cursor before the page that first returned it
+      const firstSeen = new Map<string, { before: IssueCursor; updated: string }>();
+      let max = from;
+      let token: string | undefined;
+      let rewindTo: IssueCursor | null = null;
+      do {
+        if (pollOptions.signal?.aborted) return;
+        const res = await deps.client.searchJql({
+          jql,
+          maxResults: options.pageSize,
+          fields,
+          expand: 'changelog',
+          ...(token ? { nextPageToken: token } : {}),
+        });
+        const before = max;
+        const events: SourceEvent[] = [];
+        for (const raw of res.issues) {
+          const seen = firstSeen.get(raw.id);
+          if (seen && seen.updated !== raw.fields.updated) {
+            if (rewindTo === null || compareCursor(seen.before, rewindTo) < 0)
+              rewindTo = seen.before;
+          }
+          if (!seen) firstSeen.set(raw.id, { before, updated: raw.fields.updated });
+          const updated = parseJiraTimestamp(raw.fields.updated);
+          if (!updated)
+            throw new Error(
+              `[changebridge/jira] issue ${raw.key} has an unreadable updated "${raw.fields.updated}"`,
+            );
+          const issue = await fullChangelog(raw);
+          events.push(polledIssueEvent(options.connection, issue, 'poll', deps.clock.now()));
+          const at: IssueCursor = { updatedMs: updated.getTime(), id: raw.id };
+          if (compareCursor(at, max) > 0) max = at;
+        }
+        token = res.isLast === false && res.nextPageToken ? res.nextPageToken : undefined;
+        if (rewindTo) {
+          deps.logger.info('jira.poll.drift', {
+            connection: options.connection,
+            restart: restart + 1,
+          });
+          yield { events, nextCursor: encodeCursor(clamp(rewindTo)) };
+          break;
+        }
+        yield { events, nextCursor: encodeCursor(clamp(max)) };
+      } while (token);
+      if (!rewindTo) return;
+      if (restart + 1 > maxRestarts) {
+        deps.logger.warn('jira.poll.drift_persisted', {
+          connection: options.connection,
+          restarts: restart + 1,
+        });
+        return;
+      }
+      from = clamp(rewindTo);
+    }
+  }
+
+  return { name: 'issue', poll };
+}
