@@ -5,7 +5,9 @@ import { registerConfigCheck } from './commands/config-check.js';
 import { registerMappings } from './commands/mappings.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerSimGitHub } from './commands/sim-github.js';
+import { registerSimGitLab } from './commands/sim-gitlab.js';
 import { registerSimJira } from './commands/sim-jira.js';
+import { registerSimServiceNow } from './commands/sim-servicenow.js';
 import { EXIT, reportError } from './errors.js';
 import { write, type CliIo, type GlobalOptions } from './io.js';
 
@@ -76,7 +78,9 @@ Exit codes: 0 ok, 1 check failed, 64 usage, 69 database unreachable, 70 internal
       'run a stateful simulator of an outside system on 127.0.0.1 (tests, demos, trials)',
     );
   registerSimGitHub(sim, io, run);
+  registerSimGitLab(sim, io, run);
   registerSimJira(sim, io, run);
+  registerSimServiceNow(sim, io, run);
 
   try {
     await program.parseAsync([...argv], { from: 'node' });

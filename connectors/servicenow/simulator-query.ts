@@ -1,0 +1,138 @@
+import { TABLES, type FieldDef, type TableName } from './schema.js';
+
+/**
+ * Encoded-query evaluation for the simulator, as a real instance does it: `^` AND, `^OR`
+ * OR, `^NQ` a new OR'd query, `ORDERBY`/`ORDERBYDESC`; and — the dangerous quirk —
+ * a term naming an unknown field, or that cannot be parsed, is silently dropped, so a
+ * broken query can match every row.
+ */
+
+type Row = Readonly<Record<string, string>>;
+type Predicate = (row: Row) => boolean;
+
+export interface ParsedQuery {
+  matches: Predicate;
+  orders: { field: string; desc: boolean; def: FieldDef }[];
+}
+
+// Longest first, so `NOT IN` is not read as `NOT` + ..., `>=` not as `>`.
+const OPERATORS = [
+  'ISNOTEMPTY',
+  'ISEMPTY',
+  'NOT LIKE',
+  'NOT IN',
+  'STARTSWITH',
+  'ENDSWITH',
+  'LIKE',
+  'IN',
+  '!=',
+  '>=',
+  '<=',
+  '=',
+  '>',
+  '<',
+] as const;
+
+export function parseEncodedQuery(table: TableName, encoded: string): ParsedQuery {
+  const fields = TABLES[table];
+  const orders: ParsedQuery['orders'] = [];
+  const groups: Predicate[] = [];
+  for (const part of encoded.split('^NQ')) {
+    const terms: Predicate[][] = [];
+    for (const term of part.split('^')) {
+      if (term === '' || term === 'EQ') continue;
+      if (term.startsWith('ORDERBYDESC') || term.startsWith('ORDERBY')) {
+        const desc = term.startsWith('ORDERBYDESC');
+        const field = term.slice(desc ? 11 : 7);
+        const def = fields[field];
+        if (def && Object.hasOwn(fields, field)) orders.push({ field, desc, def });
+        continue;
+      }
+      const isOr = term.startsWith('OR') && terms.length > 0;
+      const condition = parseCondition(fields, isOr ? term.slice(2) : term);
+      if (isOr) {
+        const last = terms[terms.length - 1]!;
+        if (condition) last.push(condition);
+      } else {
+        terms.push(condition ? [condition] : []);
+      }
+    }
+    // Dropped (unparseable) conditions leave an empty OR list: it constrains nothing.
+    const effective = terms.filter((alts) => alts.length > 0);
+    groups.push((row) => effective.every((alts) => alts.some((p) => p(row))));
+  }
+  return {
+    matches: groups.length <= 1 ? (groups[0] ?? (() => true)) : (row) => groups.some((g) => g(row)),
+    orders,
+  };
+}
+
+function parseCondition(fields: Record<string, FieldDef>, term: string): Predicate | null {
+  const m = /^[a-z_][a-z0-9_]*/.exec(term);
+  if (!m) return null;
+  const field = m[0];
+  const def = fields[field];
+  if (!def || !Object.hasOwn(fields, field)) return null; // unknown field: silently ignored
+  const rest = term.slice(field.length);
+  const op = OPERATORS.find((o) => rest.startsWith(o));
+  if (!op) return null;
+  const value = rest.slice(op.length);
+  const get = (row: Row): string => row[field] ?? '';
+  const cmp = (a: string, b: string): number => compareValues(def, a, b);
+  switch (op) {
+    case 'ISEMPTY':
+      return (row) => get(row) === '';
+    case 'ISNOTEMPTY':
+      return (row) => get(row) !== '';
+    case '=':
+      return (row) => get(row) === value;
+    case '!=':
+      return (row) => get(row) !== value;
+    case 'LIKE':
+      return (row) => get(row).toLowerCase().includes(value.toLowerCase());
+    case 'NOT LIKE':
+      return (row) => !get(row).toLowerCase().includes(value.toLowerCase());
+    case 'STARTSWITH':
+      return (row) => get(row).toLowerCase().startsWith(value.toLowerCase());
+    case 'ENDSWITH':
+      return (row) => get(row).toLowerCase().endsWith(value.toLowerCase());
+    case 'IN': {
+      const set = new Set(value.split(','));
+      return (row) => set.has(get(row));
+    }
+    case 'NOT IN': {
+      const set = new Set(value.split(','));
+      return (row) => !set.has(get(row));
+    }
+    // Range operators never match an empty value.
+    case '>':
+      return (row) => get(row) !== '' && cmp(get(row), value) > 0;
+    case '>=':
+      return (row) => get(row) !== '' && cmp(get(row), value) >= 0;
+    case '<':
+      return (row) => get(row) !== '' && cmp(get(row), value) < 0;
+    case '<=':
+      return (row) => get(row) !== '' && cmp(get(row), value) <= 0;
+  }
+}
+
+/** Integers compare as numbers; everything else (dates are fixed-width) as text. */
+export function compareValues(def: FieldDef, a: string, b: string): number {
+  if (def.type === 'i') {
+    const na = Number(a);
+    const nb = Number(b);
+    if (a !== '' && b !== '' && Number.isFinite(na) && Number.isFinite(nb)) return na - nb;
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function sortRows<T extends Row>(rows: T[], orders: ParsedQuery['orders']): T[] {
+  if (orders.length === 0) return rows;
+  return rows.sort((x, y) => {
+    for (const o of orders) {
+      const c = compareValues(o.def, x[o.field] ?? '', y[o.field] ?? '');
+      if (c !== 0) return o.desc ? -c : c;
+    }
+    return 0;
+  });
+}

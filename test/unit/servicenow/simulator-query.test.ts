@@ -1,0 +1,106 @@
+import { parseEncodedQuery, sortRows } from '../../../connectors/servicenow/simulator-query.js';
+import {
+  seededRandom,
+  FaultInjector,
+  RateLimiter,
+} from '../../../connectors/servicenow/simulator-faults.js';
+import { seedServiceNow } from '../../../connectors/servicenow/simulator-seed.js';
+import { SimState } from '../../../connectors/servicenow/simulator-state.js';
+import { ManualClock } from '../../../src/runtime/index.js';
+
+const rows = [
+  { number: 'CHG1', state: '-5', risk: '4', short_description: 'Upgrade DB', assigned_to: '' },
+  { number: 'CHG2', state: '3', risk: '2', short_description: 'Patch web', assigned_to: 'u1' },
+  { number: 'CHG3', state: '-1', risk: '3', short_description: 'db failover', assigned_to: 'u2' },
+  { number: 'CHG4', state: '10', risk: '1', short_description: 'Rotate certs', assigned_to: '' },
+];
+const match = (q: string) =>
+  rows.filter(parseEncodedQuery('change_request', q).matches).map((r) => r.number);
+
+describe('simulator encoded-query evaluation', () => {
+  it.each([
+    ['state=3', ['CHG2']],
+    ['state!=3', ['CHG1', 'CHG3', 'CHG4']],
+    ['state>-2', ['CHG2', 'CHG3', 'CHG4']], // integers compare as numbers, not text
+    ['state>=3^state<=10', ['CHG2', 'CHG4']],
+    ['state<0', ['CHG1', 'CHG3']],
+    ['stateIN3,10', ['CHG2', 'CHG4']],
+    ['stateNOT IN3,10', ['CHG1', 'CHG3']],
+    ['short_descriptionLIKEdb', ['CHG1', 'CHG3']],
+    ['short_descriptionSTARTSWITHpatch', ['CHG2']],
+    ['assigned_toISEMPTY', ['CHG1', 'CHG4']],
+    ['assigned_toISNOTEMPTY', ['CHG2', 'CHG3']],
+    ['state=3^ORstate=10', ['CHG2', 'CHG4']],
+    ['risk=4^NQrisk=1', ['CHG1', 'CHG4']],
+    ['state=3^ORrisk=4^assigned_toISEMPTY', ['CHG1']],
+  ])('%s', (q, want) => {
+    expect(match(q)).toEqual(want);
+  });
+
+  it('silently ignores unknown fields and unparseable terms — like an instance, every row can match', () => {
+    expect(match('nmber=CHG1')).toEqual(['CHG1', 'CHG2', 'CHG3', 'CHG4']);
+    expect(match('state=3^bogus_field=1')).toEqual(['CHG2']);
+    expect(match('%%%')).toHaveLength(4);
+  });
+
+  it('orders by ORDERBY and ORDERBYDESC, numbers numerically', () => {
+    const q = parseEncodedQuery('change_request', 'ORDERBYDESCstate^ORDERBYnumber');
+    expect(sortRows([...rows], q.orders).map((r) => r.number)).toEqual([
+      'CHG4',
+      'CHG2',
+      'CHG3',
+      'CHG1',
+    ]);
+  });
+});
+
+describe('simulator seeder and faults', () => {
+  it('the same seed gives the same records, sys_ids included', () => {
+    const a = new SimState(new ManualClock());
+    const b = new SimState(new ManualClock());
+    const ra = seedServiceNow(a, { seed: 42, changes: 30 });
+    const rb = seedServiceNow(b, { seed: 42, changes: 30 });
+    expect(ra).toEqual(rb);
+    expect([...a.table('change_request').values()]).toEqual([
+      ...b.table('change_request').values(),
+    ]);
+    const c = seedServiceNow(new SimState(new ManualClock()), { seed: 43, changes: 30 });
+    expect(c.changes).not.toEqual(ra.changes);
+    const types = new Set([...a.table('change_request').values()].map((r) => r.type));
+    expect(types).toEqual(new Set(['normal', 'standard', 'emergency']));
+    expect(ra.approvals.length).toBeGreaterThan(0);
+    // Closed changes always carry what closing requires.
+    for (const r of a.table('change_request').values())
+      if (r.state === '3') expect(r.close_code && r.close_notes).toBeTruthy();
+  });
+
+  it('faults fire on the Nth matching request, or at a seeded rate', () => {
+    const f = new FaultInjector(seededRandom(1));
+    f.add({ nth: 3, method: 'GET', fault: { kind: 'reset' } });
+    const hits = [1, 2, 3, 4].map(() => f.pick('GET', '/api/now/table/x')?.kind);
+    expect(hits).toEqual([undefined, undefined, 'reset', undefined]);
+    expect(f.pick('POST', '/x')).toBeUndefined();
+    const r = new FaultInjector(seededRandom(5));
+    r.add({ rate: 0.25, fault: { kind: 'status', status: 503 } });
+    const fired = Array.from({ length: 1000 }, () => r.pick('GET', '/')).filter(Boolean).length;
+    expect(fired).toBeGreaterThan(180);
+    expect(fired).toBeLessThan(320);
+  });
+
+  it('rate limiter: limit per window, then 429 headers until the window resets', () => {
+    const rl = new RateLimiter({ limit: 2, windowMs: 10_000, rule: 'r' });
+    expect(rl.check(0).allowed).toBe(true);
+    expect(rl.check(1000).allowed).toBe(true);
+    const denied = rl.check(2000);
+    expect(denied).toEqual({
+      allowed: false,
+      headers: {
+        'X-RateLimit-Limit': '2',
+        'X-RateLimit-Reset': '10',
+        'X-RateLimit-Rule': 'r',
+        'Retry-After': '8',
+      },
+    });
+    expect(rl.check(10_000).allowed).toBe(true);
+  });
+});
