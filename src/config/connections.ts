@@ -9,6 +9,7 @@ import {
   secret,
   text,
   timeZone,
+  isoDate,
 } from './schema-helpers.js';
 
 /**
@@ -74,6 +75,8 @@ const servicenow = z.strictObject({
     /^[a-z][a-z0-9_]*$/,
     'a ServiceNow column name such as correlation_id',
   ).default('correlation_id'),
+  // Where a stream with no cursor starts reading (sys_updated_on, UTC).
+  startFrom: matching(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/, 'YYYY-MM-DD HH:mm:ss (UTC)').optional(),
 });
 
 const jiraAuth = z.discriminatedUnion('type', [
@@ -101,6 +104,10 @@ const jira = z.strictObject({
   // JQL compares at minute precision in the account's time zone: overlap generously.
   overlapSeconds: int(0, 86_400).default(120),
   timeZone: timeZone().default('UTC'),
+  pageSize: int(1, 100).default(100),
+  // Fields read on every issue beyond the defaults, e.g. the change-number custom field.
+  fields: z.array(text('a Jira field id such as "customfield_10100"')).default([]),
+  startFrom: isoDate().optional(),
 });
 
 const githubAuth = z.discriminatedUnion('type', [
@@ -126,6 +133,12 @@ const github = z.strictObject({
     matching(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'owner/repo'),
     'a list of repositories such as ["acme/payments"]',
   ),
+  overlapSeconds: int(0, 86_400).default(120),
+  initialLookbackDays: int(0, 3650).default(30),
+  // Deployments cannot be listed by update time: scan ones created this long before the cursor.
+  deploymentLookbackDays: int(0, 3650).default(14),
+  statusContext: text('a commit status context').default('changebridge/governance'),
+  detailsUrl: httpUrl('https://changebridge.example.com/...').optional(),
 });
 
 const gitlab = z.strictObject({
@@ -138,13 +151,19 @@ const gitlab = z.strictObject({
     .register(expectedHints, { expected: '{type: token, token}' }),
   // X-Gitlab-Token (plain shared secret) and/or Standard-Webhooks signing (newer instances).
   webhook: z
-    .strictObject({ token: secret().optional(), signingToken: secret().optional() })
+    .strictObject({
+      token: secret().optional(),
+      signingToken: secret().optional(),
+      // X-GitLab-Signature HMAC of external status check requests.
+      statusCheckSecret: secret().optional(),
+      toleranceSeconds: int(1, 3600).default(300),
+    })
     .superRefine((hook, ctx) => {
-      if (hook.token === undefined && hook.signingToken === undefined) {
+      if (!hook.token && !hook.signingToken && !hook.statusCheckSecret) {
         ctx.addIssue({
           code: 'custom',
           message: 'empty',
-          params: { problem: 'needs token or signingToken', subject: 'field' },
+          params: { problem: 'needs token, signingToken or statusCheckSecret', subject: 'field' },
         });
       }
     })
@@ -153,6 +172,10 @@ const gitlab = z.strictObject({
     matching(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)+$/, 'group/project'),
     'a list of project paths such as ["acme/payments"]',
   ),
+  overlapSeconds: int(0, 86_400).default(120),
+  initialLookbackDays: int(0, 3650).default(30),
+  pageSize: int(1, 100).default(100),
+  statusName: text('a commit status name').default('changebridge/governance'),
 });
 
 export const connectionSchemas = { servicenow, jira, github, gitlab };

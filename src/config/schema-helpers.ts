@@ -104,3 +104,11 @@ export function timeZone() {
 export function list<T extends z.ZodType>(item: T, expected: string) {
   return z.array(item).min(1).register(expectedHints, { expected });
 }
+
+/** An ISO-8601 date or date-time, e.g. `2026-01-01` or `2026-01-01T00:00:00Z`. */
+export function isoDate() {
+  return matching(
+    /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/,
+    'an ISO date such as 2026-01-01 or 2026-01-01T00:00:00Z',
+  );
+}

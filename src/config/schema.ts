@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_HTTP_SETTINGS } from '../runtime/http-settings.js';
 import { connectionSchemas } from './connections.js';
 import { DATABASE_URL_EXPECTED, databaseUrlProblem } from './database-url.js';
-import { cron, expectedHints, fail, identifier, int, text } from './schema-helpers.js';
+import { cron, expectedHints, fail, identifier, int, matching, text } from './schema-helpers.js';
 
 // Every object is strict: a misspelt key is an error with a suggestion, never silently ignored.
 
@@ -110,6 +110,18 @@ const schedulesSchema = z
   })
   .prefault({});
 
+// How change numbers and Jira keys are recognised in PR titles, branches and bodies.
+const linkingSchema = z
+  .strictObject({
+    changePrefixes: z
+      .array(matching(/^[A-Z]{2,10}$/, 'upper-case letters such as "CHG"'))
+      .min(1)
+      .default(['CHG']),
+    changeDigits: int(3, 12).default(7),
+    jiraProjects: z.array(matching(/^[A-Z][A-Z0-9_]+$/, 'a Jira project key such as "OPS"')).default([]),
+  })
+  .prefault({});
+
 const tenantsSchema = z.strictObject({ default: identifier().default('default') }).prefault({});
 
 export const configSchema = z.strictObject({
@@ -118,6 +130,7 @@ export const configSchema = z.strictObject({
   logging: loggingSchema,
   http: httpSchema,
   connections: connectionsSchema,
+  linking: linkingSchema,
   schedules: schedulesSchema,
   tenants: tenantsSchema,
 });

@@ -14,6 +14,7 @@ const SECRET_KEYS = new Set([
   'token',
   'privateKey',
   'signingToken',
+  'statusCheckSecret',
   'secrets',
 ]);
 

@@ -62,6 +62,7 @@ describe('loadConfig', () => {
       logging: { level: 'info', format: 'json' },
       http: { defaults: { ...HTTP_DEFAULTS }, hosts: {} },
       connections: {},
+      linking: { changePrefixes: ['CHG'], changeDigits: 7, jiraProjects: [] },
       schedules: { poll: '*/5 * * * *', reconcile: '0 * * * *', retention: '0 3 * * *' },
       tenants: { default: 'default' },
     });
@@ -82,6 +83,8 @@ describe('loadConfig', () => {
       issueTypes: [],
       overlapSeconds: 120,
       timeZone: 'UTC',
+      pageSize: 100,
+      fields: [],
     });
     expect(loaded.config.server.port).toBe(8080);
     expect(loaded.secrets).toEqual(['jira-token-value-123']);

@@ -55,6 +55,7 @@ describe('masking', () => {
     expect(masked.connections.gitlab?.webhook).toEqual({
       token: '${GL_HOOK}',
       signingToken: '${GL_SIGN}',
+      toleranceSeconds: 300,
     });
     expect(masked.connections.github?.webhook?.secrets).toEqual(['${GH_HOOK}']);
     // Non-secrets pass through untouched.
