@@ -76,7 +76,10 @@ const servicenow = z.strictObject({
     'a ServiceNow column name such as correlation_id',
   ).default('correlation_id'),
   // Where a stream with no cursor starts reading (sys_updated_on, UTC).
-  startFrom: matching(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/, 'YYYY-MM-DD HH:mm:ss (UTC)').optional(),
+  startFrom: matching(
+    /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/,
+    'YYYY-MM-DD HH:mm:ss (UTC)',
+  ).optional(),
 });
 
 const jiraAuth = z.discriminatedUnion('type', [

@@ -118,7 +118,9 @@ const linkingSchema = z
       .min(1)
       .default(['CHG']),
     changeDigits: int(3, 12).default(7),
-    jiraProjects: z.array(matching(/^[A-Z][A-Z0-9_]+$/, 'a Jira project key such as "OPS"')).default([]),
+    jiraProjects: z
+      .array(matching(/^[A-Z][A-Z0-9_]+$/, 'a Jira project key such as "OPS"'))
+      .default([]),
   })
   .prefault({});
 
