@@ -6,7 +6,8 @@ import {
   type HttpClientFactory,
 } from '../../src/runtime/index.js';
 import { createGitLabClient, projectPath, type GitLabClient } from './client.js';
-import { deploymentEvent, mergeRequestEvent, type GitLabEventPayload } from './events.js';
+import { deploymentFromApi, mergeRequestFromApi } from './api-events.js';
+import type { GitLabEventPayload } from './events.js';
 import type { GitLabConnectorOptions } from './options.js';
 import { createPollStreams } from './poll.js';
 import { apiDeployment, apiMergeRequest } from './schemas.js';
@@ -66,44 +67,19 @@ async function reread(
         `${projectPath(project)}/merge_requests/${summary.iid}`,
         apiMergeRequest,
       );
-      return mergeRequestEvent(
-        ctx,
-        {
-          project,
-          projectId: mr.project_id,
-          iid: mr.iid,
-          title: mr.title,
-          description: mr.description ?? null,
-          sourceBranch: mr.source_branch,
-          targetBranch: mr.target_branch,
-          state: mr.state,
-          action: null,
-          headSha: mr.sha ?? null,
-          updatedAt: mr.updated_at,
-          url: mr.web_url ?? null,
-        },
-        { event: 'reread', raw: mr },
-      );
+      return mergeRequestFromApi(ctx, project, mr, 'reread');
     }
     if (event.kind === 'deployment' && project && typeof summary?.deploymentId === 'number') {
       const d = await client.get(
         `${projectPath(project)}/deployments/${summary.deploymentId}`,
         apiDeployment,
       );
-      return deploymentEvent(
+      return deploymentFromApi(
         ctx,
-        {
-          project,
-          projectId: typeof summary.projectId === 'number' ? summary.projectId : null,
-          deploymentId: d.id,
-          environment: d.environment.name,
-          status: d.status,
-          sha: d.sha,
-          ref: d.ref ?? null,
-          title: d.deployable?.commit?.title ?? null,
-          updatedAt: d.updated_at,
-        },
-        { event: 'reread', raw: d },
+        project,
+        d,
+        'reread',
+        typeof summary.projectId === 'number' ? summary.projectId : null,
       );
     }
   } catch (error) {

@@ -1,8 +1,15 @@
 import type { z } from 'zod';
-import type { KeyPatterns, PollOptions, PollPage, PollStream } from '../../src/model/index.js';
+import type {
+  KeyPatterns,
+  PollOptions,
+  PollPage,
+  PollStream,
+  SourceEvent,
+} from '../../src/model/index.js';
 import { projectPath, type GitLabClient } from './client.js';
 import { advance, decodeCursor, encodeCursor } from './cursor.js';
-import { deploymentEvent, mergeRequestEvent, type EventContext } from './events.js';
+import { deploymentFromApi, mergeRequestFromApi } from './api-events.js';
+import type { EventContext } from './events.js';
 import { DEFAULT_LOOKBACK_MS, DEFAULT_OVERLAP_MS, type GitLabConnectorOptions } from './options.js';
 import {
   apiDeployment,
@@ -23,58 +30,21 @@ interface StreamSpec<S extends z.ZodType> {
   name: string;
   path: (project: string) => string;
   item: S;
-  toEvent: (
-    ctx: EventContext,
-    project: string,
-    record: z.infer<S>,
-  ) => ReturnType<typeof mergeRequestEvent>;
+  toEvent: (ctx: EventContext, project: string, record: z.infer<S>) => SourceEvent;
 }
 
 const mergeRequests: StreamSpec<typeof apiMergeRequest> = {
   name: 'merge_request',
   path: (p) => `${projectPath(p)}/merge_requests`,
   item: apiMergeRequest,
-  toEvent: (ctx, project, mr: ApiMergeRequest) =>
-    mergeRequestEvent(
-      ctx,
-      {
-        project,
-        projectId: mr.project_id,
-        iid: mr.iid,
-        title: mr.title,
-        description: mr.description ?? null,
-        sourceBranch: mr.source_branch,
-        targetBranch: mr.target_branch,
-        state: mr.state,
-        action: null,
-        headSha: mr.sha ?? null,
-        updatedAt: mr.updated_at,
-        url: mr.web_url ?? null,
-      },
-      { event: 'poll', raw: mr },
-    ),
+  toEvent: (ctx, project, mr: ApiMergeRequest) => mergeRequestFromApi(ctx, project, mr, 'poll'),
 };
 
 const deployments: StreamSpec<typeof apiDeployment> = {
   name: 'deployment',
   path: (p) => `${projectPath(p)}/deployments`,
   item: apiDeployment,
-  toEvent: (ctx, project, d: ApiDeployment) =>
-    deploymentEvent(
-      ctx,
-      {
-        project,
-        projectId: null,
-        deploymentId: d.id,
-        environment: d.environment.name,
-        status: d.status,
-        sha: d.sha,
-        ref: d.ref ?? null,
-        title: d.deployable?.commit?.title ?? null,
-        updatedAt: d.updated_at,
-      },
-      { event: 'poll', raw: d },
-    ),
+  toEvent: (ctx, project, d: ApiDeployment) => deploymentFromApi(ctx, project, d, 'poll', null),
 };
 
 export function createPollStreams(
