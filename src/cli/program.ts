@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerAuditVerify } from './commands/audit-verify.js';
 import { registerConfigCheck } from './commands/config-check.js';
+import { registerDeadLetter } from './commands/deadletter.js';
 import { registerMappings } from './commands/mappings.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerSimGitHub } from './commands/sim-github.js';
@@ -72,6 +73,7 @@ Exit codes: 0 ok, 1 check failed, 64 usage, 69 database unreachable, 70 internal
   registerConfigCheck(program, io, run);
   registerAuditVerify(program, io, run);
   registerMappings(program, io, run);
+  registerDeadLetter(program, io, run);
   const sim = program
     .command('sim')
     .description(
