@@ -12,4 +12,5 @@ export * from './repositories/inbox.js';
 export * from './repositories/outbox.js';
 export * from './repositories/dead-letters.js';
 export * from './repositories/cursors.js';
+export * from './repositories/job-leases.js';
 export type { ClaimOptions, FailOptions } from './repositories/leased-queue.js';

@@ -3,6 +3,7 @@ import { ChangeRepository } from './repositories/changes.js';
 import { CursorRepository } from './repositories/cursors.js';
 import { DeadLetterRepository } from './repositories/dead-letters.js';
 import { InboxRepository } from './repositories/inbox.js';
+import { JobLeaseRepository } from './repositories/job-leases.js';
 import { LinkRepository } from './repositories/links.js';
 import { OutboxRepository } from './repositories/outbox.js';
 import { PersonRepository } from './repositories/people.js';
@@ -30,6 +31,7 @@ export function createStore(db: Database) {
     outbox: new OutboxRepository(db),
     deadLetters: new DeadLetterRepository(db),
     cursors: new CursorRepository(db),
+    jobLeases: new JobLeaseRepository(db),
   };
 }
 

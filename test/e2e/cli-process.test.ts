@@ -32,7 +32,9 @@ describe('changebridge as a process', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'cb-e2e-'));
     const migrate = changebridge(['migrate'], {}, cwd);
     expect(migrate.code).toBe(0);
-    expect(migrate.stdout).toMatch(/applied 1 migration/);
+    expect(migrate.stdout).toMatch(
+      /applied 2 migration\(s\): InitialSchema1760000000001, JobLeases1760000000002/,
+    );
     expect(changebridge(['audit', 'verify'], {}, cwd)).toMatchObject({
       code: 0,
       stdout: 'audit chain intact: 0 event(s), last seq 0\n',

@@ -30,7 +30,9 @@ describeEachDatabase('changebridge migrate + audit verify', (dialect) => {
 
     const migrated = await cli(['migrate'], { env: env(), cwd });
     expect(migrated).toMatchObject({ code: 0, stderr: '' });
-    expect(migrated.stdout).toMatch(/applied 1 migration\(s\): InitialSchema1760000000001/);
+    expect(migrated.stdout).toMatch(
+      /applied 2 migration\(s\): InitialSchema1760000000001, JobLeases1760000000002/,
+    );
     expect((await cli(['migrate'], { env: env(), cwd })).stdout).toMatch(/is up to date/);
 
     const verified = await cli(['audit', 'verify'], { env: env(), cwd });

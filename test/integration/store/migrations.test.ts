@@ -6,8 +6,11 @@ describeEachDatabase('migrations', (dialect) => {
     const t = await createTestDatabase(dialect);
     const db = await t.open({ migrate: false });
     try {
-      expect(await db.pendingMigrations()).toEqual(['InitialSchema1760000000001']);
-      expect(await db.migrate()).toEqual(['InitialSchema1760000000001']);
+      expect(await db.pendingMigrations()).toEqual([
+        'InitialSchema1760000000001',
+        'JobLeases1760000000002',
+      ]);
+      expect(await db.migrate()).toEqual(['InitialSchema1760000000001', 'JobLeases1760000000002']);
       expect(await db.pendingMigrations()).toEqual([]);
       expect(await db.migrate()).toEqual([]);
       const runner = db.dataSource.createQueryRunner();
@@ -50,10 +53,34 @@ describeEachDatabase('migrations', (dialect) => {
       const err = await openStore({ url: t.url }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(SchemaOutOfDateError);
       expect((err as Error).message).toMatch(
-        /has no changebridge schema yet: 1 migration\(s\) pending \(InitialSchema1760000000001\)/,
+        /has no changebridge schema yet: 2 migration\(s\) pending \(InitialSchema1760000000001, JobLeases1760000000002\)/,
       );
       expect((err as Error).message).toContain('Run `changebridge migrate`');
       expect((err as SchemaOutOfDateError).exitCode).toBe(78);
+    } finally {
+      await t.drop();
+    }
+  });
+
+  it('names the pending migration of a database one release behind, and migrate catches it up', async () => {
+    const t = await createTestDatabase(dialect);
+    const db = await t.open();
+    // Roll the database back to the first release: as if it had never seen 0002.
+    await db.dataSource.query('DROP TABLE job_leases');
+    await db.dataSource.query(
+      "DELETE FROM schema_migrations WHERE name = 'JobLeases1760000000002'",
+    );
+    await db.close();
+    try {
+      const err = await openStore({ url: t.url }).catch((e: unknown) => e);
+      expect((err as Error).message).toMatch(
+        /is at an older schema: 1 migration\(s\) pending \(JobLeases1760000000002\)\. Run `changebridge migrate`/,
+      );
+      const again = await t.open({ migrate: false });
+      expect(await again.migrate()).toEqual(['JobLeases1760000000002']);
+      await again.close();
+      const store = await openStore({ url: t.url });
+      await store.db.close();
     } finally {
       await t.drop();
     }
