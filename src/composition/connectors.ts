@@ -13,6 +13,7 @@ import {
   createHttpClientFactory,
   type Clock,
   type HttpClientFactory,
+  type HttpClientFactoryOptions,
   type Logger,
 } from '../runtime/index.js';
 
@@ -25,9 +26,22 @@ export interface ConnectorDeps {
 const SECOND = 1000;
 const DAY = 86_400 * SECOND;
 
-/** One HTTP factory for the process: one queue per outside host, shared by every connector. */
-export function createHttpFactory(config: Config, logger: Logger, clock: Clock): HttpClientFactory {
-  return createHttpClientFactory({ ...config.http, logger, clock });
+/**
+ * One HTTP factory for the process: one queue per outside host, shared by every connector.
+ * `onMetric` feeds the Prometheus counters (src/report/metrics.ts `onHttpMetric`).
+ */
+export function createHttpFactory(
+  config: Config,
+  logger: Logger,
+  clock: Clock,
+  onMetric?: HttpClientFactoryOptions['onMetric'],
+): HttpClientFactory {
+  return createHttpClientFactory({
+    ...config.http,
+    logger,
+    clock,
+    ...(onMetric ? { onMetric } : {}),
+  });
 }
 
 /** Every configured connection, as a connector. */
