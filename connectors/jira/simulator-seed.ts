@@ -1,3 +1,4 @@
+import { seededRandom } from '../../src/runtime/seeded-random.js';
 import type { SimState } from './simulator-state.js';
 import { SIM_ACCOUNT_ID } from './simulator.js';
 
@@ -14,17 +15,7 @@ export interface SeedOptions {
   changeNumberField?: string;
 }
 
-/** mulberry32: tiny, fast, good enough for test data. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 const LABELS = ['backend', 'frontend', 'database', 'network', 'security', 'release'];
 const VERBS = ['Upgrade', 'Patch', 'Migrate', 'Rotate', 'Reconfigure', 'Decommission'];

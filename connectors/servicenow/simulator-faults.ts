@@ -1,3 +1,4 @@
+import { seededRandom } from '../../src/runtime/seeded-random.js';
 /**
  * Fault injection and rate limiting for the simulator: what a real instance does to a
  * client on a bad day. Faults fire on the Nth matching request or at a rate (from a seeded
@@ -105,14 +106,4 @@ export class RateLimiter {
   }
 }
 
-/** mulberry32: a small seeded generator, enough for reproducible faults and seed data. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };

@@ -50,3 +50,4 @@ export {
   type HttpClientFactoryOptions,
 } from './http.js';
 export { safeEqual, hmacSha256, matchesAnySecret, verifyHubSignature } from './signatures.js';
+export { seededRandom } from './seeded-random.js';
