@@ -116,28 +116,23 @@ export function parseGitHubEvent(name: string, body: unknown, patterns?: KeyPatt
       const r = deploymentEventSchema.safeParse(body);
       if (!r.success) return invalid(label, r.error.issues);
       const repo = r.data.repository.full_name;
-      const record = deploymentRecord(repo, r.data.deployment, null, patterns);
-      return {
-        outcome: 'event',
-        kind: 'deployment',
-        event: label,
-        externalId: deploymentExternalId(repo, record.id),
-        record,
-      };
+      return deploymentParsed(
+        label,
+        repo,
+        deploymentRecord(repo, r.data.deployment, null, patterns),
+      );
     }
     case 'deployment_status': {
       if (action !== 'created') return ignoredAction(label);
       const r = deploymentStatusEventSchema.safeParse(body);
       if (!r.success) return invalid(label, r.error.issues);
       const repo = r.data.repository.full_name;
-      const record = deploymentRecord(repo, r.data.deployment, r.data.deployment_status, patterns);
-      return {
-        outcome: 'event',
-        kind: 'deployment',
-        event: label,
-        externalId: deploymentExternalId(repo, record.id),
-        record,
-      };
+      const status = r.data.deployment_status;
+      return deploymentParsed(
+        label,
+        repo,
+        deploymentRecord(repo, r.data.deployment, status, patterns),
+      );
     }
     case 'deployment_protection_rule': {
       if (action !== 'requested') return ignoredAction(label);
@@ -173,5 +168,20 @@ function invalid(
   return {
     outcome: 'invalid',
     reason: `${label}: body does not match the GitHub schema${where}: ${first?.message ?? 'invalid'}`,
+  };
+}
+
+/** `deployment` and `deployment_status` both describe one deployment record. */
+function deploymentParsed(
+  label: string,
+  repo: string,
+  record: ReturnType<typeof deploymentRecord>,
+) {
+  return {
+    outcome: 'event' as const,
+    kind: 'deployment' as const,
+    event: label,
+    externalId: deploymentExternalId(repo, record.id),
+    record,
   };
 }

@@ -1,18 +1,9 @@
 import { GENESIS_HASH } from '../model/index.js';
+import type { AuditEventRow } from '../store/index.js';
 import { auditDataJson, auditHash } from './hash.js';
 
-/** A stored audit row as the verifier sees it. */
-export interface StoredAuditRow {
-  seq: number;
-  at: Date;
-  actor: string;
-  action: string;
-  subject: string;
-  /** Stored data text. */
-  data: string;
-  prevHash: string;
-  hash: string;
-}
+/** A stored audit row as the verifier sees it: exactly the table's row shape. */
+export type StoredAuditRow = AuditEventRow;
 
 export type VerifyProblem =
   | 'missing' // a seq is absent: a row was deleted
