@@ -11,6 +11,13 @@ import {
   type Route,
   type SimRequest,
 } from './simulator-http.js';
+import {
+  JiraFaults,
+  rateLimitHeaders,
+  type Fault,
+  type RateFaultOptions,
+} from './simulator-faults.js';
+import { RequestMeter } from './simulator-meter.js';
 import type { RenderContext } from './simulator-render.js';
 import { SimState } from './simulator-state.js';
 import { WebhookSender, type WebhookSenderOptions } from './simulator-webhooks.js';
@@ -20,6 +27,18 @@ import { WebhookSender, type WebhookSenderOptions } from './simulator-webhooks.j
  * API token) or Bearer auth, Jira's error envelope, 429 with Retry-After and X-RateLimit-*,
  * `search/jql` with `nextPageToken` and 400 on unbounded JQL, injected faults, and a
  * webhook sender that signs like a Jira admin webhook with a secret.
+ *
+ * Faults (see simulator-faults.ts): `injectFault({status, times})` scripts the next N
+ * matching requests; `injectFaults({rate, kinds, seed})`, or `faults` at construction, fails
+ * each matching request with probability `rate` (kinds: '429-retry-after', '429', '500',
+ * '502', '503', 'reset'); `clearFaults()` removes both. A faulted request changes no state.
+ * Rate meter (see simulator-meter.ts): every request that reaches the socket, faulted or
+ * not, is timed on arrival; `maxRequestsPerWindow(ms)` and `requestCount` read it back, so
+ * an end-to-end test can assert a client never exceeded its configured rate.
+ *
+ *   const sim = new JiraSimulator({ faults: { rate: 0.2, seed: 7 } });
+ *   // … run the daemon …
+ *   expect(sim.maxRequestsPerWindow(1000)).toBeLessThanOrEqual(10);
  */
 
 export interface JiraSimulatorOptions {
@@ -34,22 +53,16 @@ export interface JiraSimulatorOptions {
   rateLimit?: { requests: number; windowMs: number };
   now?: () => number;
   webhooks?: Partial<WebhookSenderOptions>;
+  /** Rate-based faults from the start, as `injectFaults`. */
+  faults?: RateFaultOptions;
 }
 
-export interface Fault {
-  method?: string;
-  /** Substring of the path. */
-  path?: string;
-  status: number;
-  /** How many matching requests fail; then the fault is spent. */
-  times: number;
-  retryAfterSeconds?: number;
-  body?: unknown;
-}
+export type { Fault, FaultPreset, RateFaultOptions } from './simulator-faults.js';
 
 export interface LoggedRequest {
   method: string;
   path: string;
+  /** 0 when the socket was reset without an answer. */
   status: number;
 }
 
@@ -68,7 +81,8 @@ export class JiraSimulator {
   readonly bearerToken: string;
   private server: Server | undefined;
   private routes: Route[] = [];
-  private faults: Fault[] = [];
+  private readonly faults: JiraFaults;
+  private readonly meter = new RequestMeter();
   private window = { start: 0, count: 0 };
   private ctx: RenderContext;
   private readonly now: () => number;
@@ -91,6 +105,8 @@ export class JiraSimulator {
       timeZone: options.timeZone ?? 'UTC',
     };
     this.webhooks = new WebhookSender(this.state, () => this.ctx, options.webhooks ?? {}, this.now);
+    this.faults = new JiraFaults(options.rateLimit?.requests ?? 100);
+    if (options.faults) this.faults.injectRate(options.faults);
   }
 
   get url(): string {
@@ -120,8 +136,28 @@ export class JiraSimulator {
     this.server = undefined;
   }
 
+  /** The next `fault.times` matching requests answer `fault.status`. */
   injectFault(fault: Fault): void {
-    this.faults.push({ ...fault });
+    this.faults.inject(fault);
+  }
+
+  /** Each matching request fails with probability `options.rate` (seeded, repeatable). */
+  injectFaults(options: RateFaultOptions): void {
+    this.faults.injectRate(options);
+  }
+
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
+  /** Every request that arrived, including faulted, rejected and reset ones. */
+  get requestCount(): number {
+    return this.meter.requestCount;
+  }
+
+  /** The most requests that arrived within any sliding window of `windowMs` (monotonic). */
+  maxRequestsPerWindow(windowMs: number): number {
+    return this.meter.maxRequestsPerWindow(windowMs);
   }
 
   countRequests(filter: (r: LoggedRequest) => boolean = () => true): number {
@@ -151,26 +187,12 @@ export class JiraSimulator {
       429,
       ['Rate limit exceeded.'],
       {},
-      {
-        'retry-after': String(Math.max(1, Math.ceil((resetMs - now) / 1000))),
-        'x-ratelimit-limit': String(limit.requests),
-        'x-ratelimit-remaining': '0',
-        'x-ratelimit-reset': new Date(resetMs).toISOString(),
-        'ratelimit-reason': 'jira-burst-based',
-      },
+      rateLimitHeaders(limit.requests, resetMs, now),
     );
-  }
-
-  private takeFault(method: string, path: string): Fault | undefined {
-    const fault = this.faults.find(
-      (f) =>
-        f.times > 0 && (!f.method || f.method === method) && (!f.path || path.includes(f.path)),
-    );
-    if (fault) fault.times -= 1;
-    return fault;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.meter.record();
     const url = new URL(req.url ?? '/', this.ctx.baseUrl);
     const method = (req.method ?? 'GET').toUpperCase();
     const log = (status: number): void => {
@@ -189,18 +211,15 @@ export class JiraSimulator {
       const limited = this.rateLimited();
       if (limited) throw limited;
       this.beforeHandle?.(method, url.pathname);
-      const fault = this.takeFault(method, url.pathname);
+      const fault = this.faults.take(method, url.pathname, this.now());
+      if (fault?.kind === 'reset') {
+        log(0);
+        req.socket.destroy();
+        return;
+      }
       if (fault) {
-        const headers: Record<string, string> =
-          fault.retryAfterSeconds !== undefined
-            ? { 'retry-after': String(fault.retryAfterSeconds) }
-            : {};
-        log(fault.status);
-        send(res, {
-          status: fault.status,
-          headers,
-          body: fault.body ?? { errorMessages: [`Injected fault ${fault.status}`], errors: {} },
-        });
+        log(fault.response.status);
+        send(res, fault.response);
         return;
       }
       const matched = this.match(method, url.pathname);

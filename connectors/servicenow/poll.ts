@@ -130,7 +130,13 @@ export function toEvent(
     system: 'servicenow',
     connection: deps.connection,
     source: eventSource('servicenow', deps.connection),
-    deliveryKey: pollDeliveryKey(def.table, id, r.sys_updated_on ?? ''),
+    // sys_updated_on has one-second resolution: two updates within a second differ only in
+    // sys_mod_count, so it is part of the delivery key (else the inbox drops the second).
+    deliveryKey: pollDeliveryKey(
+      def.table,
+      id,
+      r.sys_mod_count ? `${r.sys_updated_on ?? ''}#${r.sys_mod_count}` : (r.sys_updated_on ?? ''),
+    ),
     kind: def.table,
     event: 'poll',
     externalId: id,

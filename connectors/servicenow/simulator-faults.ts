@@ -2,7 +2,8 @@ import { seededRandom } from '../../src/runtime/seeded-random.js';
 /**
  * Fault injection and rate limiting for the simulator: what a real instance does to a
  * client on a bad day. Faults fire on the Nth matching request or at a rate (from a seeded
- * generator, so a run repeats); the rate limiter answers 429 with the headers ServiceNow
+ * generator, so a run repeats); `addRate` fails requests at a rate with a kind picked
+ * uniformly from named presets; the rate limiter answers 429 with the headers ServiceNow
  * sends for an inbound REST rate-limit rule.
  */
 
@@ -29,7 +30,44 @@ export interface FaultRule {
   path?: string;
 }
 
-interface ActiveRule extends FaultRule {
+/**
+ * Named faults for `addRate` (the Jira simulator takes the same names):
+ * - `429-retry-after`: 429 with `Retry-After: 1`; `429`: 429 with no Retry-After and no
+ *   reset header, so the client must back off on its own;
+ * - `500` / `502` / `503`: ServiceNow's error envelope;
+ * - `reset`: the socket is destroyed before anything happens (ECONNRESET / "socket hang up").
+ */
+export const FAULT_PRESETS = ['429-retry-after', '429', '500', '502', '503', 'reset'] as const;
+export type FaultPreset = (typeof FAULT_PRESETS)[number];
+
+export function presetFault(preset: FaultPreset): FaultKind {
+  if (preset === 'reset') return { kind: 'reset' };
+  if (preset === '429-retry-after') {
+    return {
+      kind: 'status',
+      status: 429,
+      headers: { 'Retry-After': '1', 'X-RateLimit-Rule': 'changebridge-simulator-fault' },
+    };
+  }
+  return { kind: 'status', status: Number(preset) };
+}
+
+export interface RateFaultOptions {
+  /** Probability (0–1) that a matching request fails. */
+  rate: number;
+  /** Kinds to pick from, uniformly; default all of FAULT_PRESETS. */
+  kinds?: readonly FaultPreset[];
+  method?: string;
+  /** Path prefix, as in `FaultRule`. */
+  path?: string;
+  /** Seed of this rule's own generator; default: the injector's generator. */
+  seed?: number;
+}
+
+interface ActiveRule extends Omit<FaultRule, 'fault'> {
+  /** One fault, or several to pick from uniformly. */
+  choices: readonly FaultKind[];
+  random: () => number;
   seen: number;
   fired: number;
 }
@@ -40,7 +78,33 @@ export class FaultInjector {
   constructor(private readonly random: () => number) {}
 
   add(rule: FaultRule): void {
-    this.rules.push({ ...rule, seen: 0, fired: 0 });
+    const { fault, ...rest } = rule;
+    this.rules.push({ ...rest, choices: [fault], random: this.random, seen: 0, fired: 0 });
+  }
+
+  /** Fail each matching request with probability `rate`, the kind picked uniformly. */
+  addRate(options: RateFaultOptions): void {
+    const kinds = options.kinds ?? FAULT_PRESETS;
+    if (!(options.rate >= 0 && options.rate <= 1)) {
+      throw new RangeError(
+        `[servicenow-simulator] fault rate ${options.rate} is not a probability: pass 0–1`,
+      );
+    }
+    const unknown = kinds.filter((k) => !FAULT_PRESETS.includes(k));
+    if (kinds.length === 0 || unknown.length > 0) {
+      throw new RangeError(
+        `[servicenow-simulator] fault kinds [${unknown.join(', ')}] are not known: pick from ${FAULT_PRESETS.join(', ')}`,
+      );
+    }
+    this.rules.push({
+      rate: options.rate,
+      ...(options.method ? { method: options.method } : {}),
+      ...(options.path ? { path: options.path } : {}),
+      choices: kinds.map(presetFault),
+      random: options.seed === undefined ? this.random : seededRandom(options.seed),
+      seen: 0,
+      fired: 0,
+    });
   }
 
   clear(): void {
@@ -56,10 +120,12 @@ export class FaultInjector {
       const limit = r.times ?? (r.nth !== undefined ? 1 : Infinity);
       if (r.fired >= limit) continue;
       const hit =
-        r.nth !== undefined ? r.seen >= r.nth : r.rate !== undefined && this.random() < r.rate;
+        r.nth !== undefined ? r.seen >= r.nth : r.rate !== undefined && r.random() < r.rate;
       if (!hit) continue;
       r.fired += 1;
-      return r.fault;
+      // A second draw only when there is a choice, so single-fault rules replay as before.
+      if (r.choices.length === 1) return r.choices[0];
+      return r.choices[Math.floor(r.random() * r.choices.length)];
     }
     return undefined;
   }

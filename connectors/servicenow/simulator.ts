@@ -16,10 +16,15 @@ import {
   RateLimiter,
   seededRandom,
   type FaultRule,
+  type RateFaultOptions,
   type RateLimitOptions,
 } from './simulator-faults.js';
+import { RequestMeter } from './simulator-meter.js';
 import { renderRow, type RenderOptions } from './simulator-render.js';
-import { SimState, SimWriteError, type RecordChange } from './simulator-state.js';
+import { SimState, SimWriteError } from './simulator-state.js';
+import { BusinessRuleSender, type BusinessRuleTarget } from './simulator-business-rule.js';
+
+export type { BusinessRuleTarget } from './simulator-business-rule.js';
 
 /**
  * A stateful ServiceNow instance on 127.0.0.1 for tests, the demo and benchmarks: Table API
@@ -27,14 +32,14 @@ import { SimState, SimWriteError, type RecordChange } from './simulator-state.js
  * expire), rate limiting, fault injection, and an outbound "business rule" that posts
  * `{table, sys_id, sys_updated_on, operation}` to a URL whenever a record changes.
  * It is deliberately not kind: quirks from API-NOTES.md are reproduced, not smoothed over.
+ *
+ * Faults: `injectFault({nth | rate, fault})` for one scripted kind; `injectFaults({rate,
+ * kinds, seed})`, or `faults` at construction, fails each matching request with probability
+ * `rate`, the kind picked uniformly from '429-retry-after', '429', '500', '502', '503',
+ * 'reset'; `clearFaults()` removes all. Faulted requests change no state (the token endpoint
+ * is never faulted). `requestCount` and `maxRequestsPerWindow(ms)` read a meter of arrival
+ * times (monotonic, faulted requests included), e.g. to assert a client kept its rate.
  */
-
-export interface BusinessRuleTarget {
-  url: string;
-  header?: string;
-  secret: string;
-  tables?: TableName[];
-}
 
 export interface ServiceNowSimulatorOptions {
   /** 0 (default) picks a free port. */
@@ -48,6 +53,8 @@ export interface ServiceNowSimulatorOptions {
   rateLimit?: RateLimitOptions;
   /** Seed of the fault injector's generator. */
   seed?: number;
+  /** Rate-based faults from the start, as `injectFaults`. */
+  faults?: RateFaultOptions;
   businessRule?: BusinessRuleTarget;
   /** Largest sysparm_limit honoured (an instance's default is 10000). */
   maxLimit?: number;
@@ -73,19 +80,19 @@ export class ServiceNowSimulator {
   readonly state: SimState;
   readonly faults: FaultInjector;
   readonly requests: SimRequestLog[] = [];
-  private readonly outboundCounts = { posts: 0, failures: 0 };
+  private readonly meter = new RequestMeter();
   url = '';
   private server: Server | undefined;
   private readonly clock: Clock;
   private readonly auth: SimAuth;
   private rateLimiter: RateLimiter | undefined;
-  private businessRule: BusinessRuleTarget | undefined;
-  private readonly outbound = new Set<Promise<void>>();
+  private readonly businessRule: BusinessRuleSender;
 
   constructor(private readonly options: ServiceNowSimulatorOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.state = new SimState(this.clock);
     this.faults = new FaultInjector(seededRandom(options.seed ?? 1));
+    if (options.faults) this.faults.addRate(options.faults);
     this.auth = new SimAuth(
       options.users ?? [DEFAULT_SIM_USER],
       options.oauthClients ?? [DEFAULT_SIM_CLIENT],
@@ -93,21 +100,22 @@ export class ServiceNowSimulator {
       options.tokenTtlSeconds ?? 1800,
     );
     this.rateLimiter = options.rateLimit ? new RateLimiter(options.rateLimit) : undefined;
-    this.businessRule = options.businessRule;
-    this.state.onChange((c) => this.fireBusinessRule(c));
+    this.businessRule = new BusinessRuleSender(options.businessRule);
+    this.state.onChange((c) => this.businessRule.fire(c));
   }
 
   /** Counters tests assert on. */
   get stats(): { tokenRequests: number; businessRulePosts: number; businessRuleFailures: number } {
     return {
       tokenRequests: this.auth.tokenRequests,
-      businessRulePosts: this.outboundCounts.posts,
-      businessRuleFailures: this.outboundCounts.failures,
+      businessRulePosts: this.businessRule.counts.posts,
+      businessRuleFailures: this.businessRule.counts.failures,
     };
   }
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
+      this.meter.record();
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
@@ -138,12 +146,31 @@ export class ServiceNowSimulator {
     this.faults.add(rule);
   }
 
+  /** Each matching request fails with probability `options.rate` (seeded, repeatable). */
+  injectFaults(options: RateFaultOptions): void {
+    this.faults.addRate(options);
+  }
+
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
+  /** Every request that arrived, including faulted, rejected and reset ones. */
+  get requestCount(): number {
+    return this.meter.requestCount;
+  }
+
+  /** The most requests that arrived within any sliding window of `windowMs` (monotonic). */
+  maxRequestsPerWindow(windowMs: number): number {
+    return this.meter.maxRequestsPerWindow(windowMs);
+  }
+
   setRateLimit(options: RateLimitOptions | undefined): void {
     this.rateLimiter = options ? new RateLimiter(options) : undefined;
   }
 
   setBusinessRule(target: BusinessRuleTarget | undefined): void {
-    this.businessRule = target;
+    this.businessRule.target = target;
   }
 
   /** Expire every access token now (as if the instance restarted or they were revoked). */
@@ -153,7 +180,7 @@ export class ServiceNowSimulator {
 
   /** Resolves once every business-rule post sent so far has finished. */
   async flushOutbound(): Promise<void> {
-    while (this.outbound.size) await Promise.allSettled([...this.outbound]);
+    await this.businessRule.flush();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
@@ -317,37 +344,6 @@ export class ServiceNowSimulator {
       { result: page.map((r) => renderRow(this.state, table, r, render)) },
       headers,
     );
-  }
-
-  private fireBusinessRule(change: RecordChange): void {
-    const target = this.businessRule;
-    if (!target || change.operation === 'delete') return;
-    if (target.tables && !target.tables.includes(change.table)) return;
-    if (change.table === 'sys_journal_field') return;
-    const body = JSON.stringify({
-      table: change.table,
-      sys_id: change.row.sys_id,
-      sys_updated_on: change.row.sys_updated_on,
-      operation: change.operation,
-    });
-    const p = fetch(target.url, {
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/json',
-        [target.header ?? 'X-Changebridge-Secret']: target.secret,
-      },
-      body,
-    })
-      .then(async (r) => {
-        await r.arrayBuffer();
-        if (r.ok) this.outboundCounts.posts += 1;
-        else this.outboundCounts.failures += 1;
-      })
-      .catch(() => {
-        this.outboundCounts.failures += 1;
-      })
-      .finally(() => this.outbound.delete(p));
-    this.outbound.add(p);
   }
 }
 

@@ -21,6 +21,7 @@ export {
   type JiraConnection,
   type LoggingConfig,
   type SchedulesConfig,
+  type SyncConfig,
   type ServerConfig,
   type ServiceNowConnection,
 } from './schema.js';

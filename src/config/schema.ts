@@ -124,6 +124,54 @@ const linkingSchema = z
   })
   .prefault({});
 
+// The daemon's workers (DESIGN §2, §5): inbox processor, outbox dispatcher, write-back.
+const workerFields = (batch: number, attempts: number, interval: number) => ({
+  batchSize: int(1, 1000).default(batch),
+  concurrency: int(1, 64).default(4),
+  leaseSeconds: int(5, 86_400).default(300),
+  maxAttempts: int(1, 100).default(attempts),
+  intervalMs: int(10, 600_000).default(interval),
+});
+
+const syncSchema = z
+  .strictObject({
+    mappingsDir: text('a folder of mapping files').default('mappings'),
+    systemOfRecord: z.enum(['servicenow', 'jira']).default('servicenow'),
+    processor: z.strictObject(workerFields(100, 8, 500)).prefault({}),
+    dispatcher: z.strictObject(workerFields(20, 10, 1000)).prefault({}),
+    jiraOnly: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        issueTypes: z.array(text('a Jira issue type name')).default(['Change']),
+        projects: z
+          .array(matching(/^[A-Z][A-Z0-9_]+$/, 'a Jira project key such as "PAY"'))
+          .default([]),
+        changeNumberField: matching(
+          /^(customfield_\d+|[a-z][a-zA-Z0-9_]*)$/,
+          'a Jira field id such as customfield_10100',
+        ).default('customfield_10100'),
+        defaults: z
+          .record(matching(/^[a-z][a-z0-9_]*$/, 'a ServiceNow column name'), z.string())
+          .default({ type: 'normal' }),
+      })
+      .prefault({}),
+    jiraWriteBack: z
+      .strictObject({
+        labels: z.boolean().default(true),
+        property: z.boolean().default(true),
+        comments: z.boolean().default(true),
+        transitions: z
+          .strictObject({
+            approved: text('a Jira status name').nullable().default(null),
+            rejected: text('a Jira status name').nullable().default(null),
+          })
+          .prefault({}),
+      })
+      .prefault({}),
+    retentionDays: int(1, 3650).default(14),
+  })
+  .prefault({});
+
 const tenantsSchema = z.strictObject({ default: identifier().default('default') }).prefault({});
 
 export const configSchema = z.strictObject({
@@ -135,6 +183,7 @@ export const configSchema = z.strictObject({
   linking: linkingSchema,
   schedules: schedulesSchema,
   tenants: tenantsSchema,
+  sync: syncSchema,
 });
 
 export type Config = z.output<typeof configSchema>;
@@ -144,6 +193,7 @@ export type LoggingConfig = Config['logging'];
 export type HttpLimits = Config['http']['defaults'];
 export type ConnectionsConfig = Config['connections'];
 export type SchedulesConfig = Config['schedules'];
+export type SyncConfig = Config['sync'];
 export type ServiceNowConnection = NonNullable<ConnectionsConfig['servicenow']>;
 export type JiraConnection = NonNullable<ConnectionsConfig['jira']>;
 export type GitHubConnection = NonNullable<ConnectionsConfig['github']>;

@@ -21,7 +21,19 @@ export interface Link {
   lastReadHash: string | null;
   /** Hash of the values changebridge last wrote there (echo suppression, DESIGN §5). */
   lastWrittenHash: string | null;
+  /** Merge base and per-aspect write hashes (DESIGN §5); absent until first synced. */
+  syncState?: LinkSyncState | null;
   updatedAt: Date;
+}
+
+/**
+ * What the sync remembers per linked record. `base`: canonical field → the value this
+ * record and the canonical change last agreed on (JSON: dates as ISO strings). `written`:
+ * write-back aspect (`fields`, `approval`, …) → hash of what changebridge last wrote.
+ */
+export interface LinkSyncState {
+  base: Record<string, unknown>;
+  written: Record<string, string>;
 }
 
 /** True when an incoming record is our own write coming back (DESIGN §5, echo suppression). */

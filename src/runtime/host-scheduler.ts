@@ -97,9 +97,14 @@ class HostLane {
     if (until <= this.pausedUntilMs) return;
     this.pausedUntilMs = until;
     this.queue.pause();
-    void this.clock.sleep(waitMs).then(() => {
-      if (this.clock.now().getTime() >= this.pausedUntilMs) this.queue.start();
-    });
+    // A timer may fire a millisecond before the clock reads `until`: sleep the rest rather
+    // than leave the host paused for good.
+    const resume = (): void => {
+      const left = this.pausedUntilMs - this.clock.now().getTime();
+      if (left > 0) void this.clock.sleep(left).then(resume);
+      else this.queue.start();
+    };
+    void this.clock.sleep(waitMs).then(resume);
   }
 
   get pausedUntil(): Date | undefined {

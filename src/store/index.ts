@@ -14,3 +14,4 @@ export * from './repositories/dead-letters.js';
 export * from './repositories/cursors.js';
 export * from './repositories/job-leases.js';
 export type { ClaimOptions, FailOptions } from './repositories/leased-queue.js';
+export * from './repositories/retention.js';

@@ -78,8 +78,7 @@ export async function dispatchCommand(
     const now = deps.clock.now();
     await deps.store.db.transaction(async (m) => {
       await deps.store.outbox.complete(row.id, result, now, m);
-      if (echo)
-        await deps.store.links.markWritten(echo.changeId, echo.recordId, echo.desiredHash, now, m);
+      if (echo) await deps.store.links.markWritten(echo, now, m);
     });
   } catch (error) {
     return storeFailed(error, deps, base, fields);

@@ -11,12 +11,20 @@ import { z } from 'zod';
 const echoSchema = z.object({
   link: z.object({ changeId: z.string().min(1), recordId: z.string().min(1) }),
   desiredHash: z.string().min(1),
+  /** Which write-back aspect of the link this command realises; default `fields`. */
+  aspect: z.string().min(1).optional(),
+  /** `fields` only: the values written, which become the link's merge base. */
+  base: z.record(z.string(), z.unknown()).optional(),
 });
+
+export const ENVELOPE_KEYS = ['link', 'desiredHash', 'aspect', 'base'] as const;
 
 export interface EchoMark {
   changeId: string;
   recordId: string;
   desiredHash: string;
+  aspect: string;
+  base: Record<string, unknown> | null;
 }
 
 export interface SplitPayload {
@@ -30,7 +38,7 @@ export function splitPayload(payload: unknown): SplitPayload {
   const parsed = echoSchema.safeParse(payload);
   if (!parsed.success) return { payload, echo: null };
   const rest = Object.entries(payload as Record<string, unknown>).filter(
-    ([key]) => key !== 'link' && key !== 'desiredHash',
+    ([key]) => !(ENVELOPE_KEYS as readonly string[]).includes(key),
   );
   return {
     payload: Object.fromEntries(rest),
@@ -38,6 +46,8 @@ export function splitPayload(payload: unknown): SplitPayload {
       changeId: parsed.data.link.changeId,
       recordId: parsed.data.link.recordId,
       desiredHash: parsed.data.desiredHash,
+      aspect: parsed.data.aspect ?? 'fields',
+      base: parsed.data.base ?? null,
     },
   };
 }

@@ -33,7 +33,7 @@ describe('changebridge as a process', () => {
     const migrate = changebridge(['migrate'], {}, cwd);
     expect(migrate.code).toBe(0);
     expect(migrate.stdout).toMatch(
-      /applied 2 migration\(s\): InitialSchema1760000000001, JobLeases1760000000002/,
+      /applied 3 migration\(s\): InitialSchema1760000000001, JobLeases1760000000002, LinkSyncState1760000000003/,
     );
     expect(changebridge(['audit', 'verify'], {}, cwd)).toMatchObject({
       code: 0,

@@ -136,6 +136,7 @@ export const LinkEntity = new EntitySchema<Link>({
     sourceVersion: col.str('source_version', true),
     lastReadHash: col.str('last_read_hash', true),
     lastWrittenHash: col.str('last_written_hash', true),
+    syncState: col.json('sync_state', true),
     updatedAt: col.date('updated_at'),
   },
 });

@@ -63,7 +63,8 @@ export interface InboxEventRow {
   processedAt: Date | null;
 }
 
-export type OutboxStatus = 'pending' | 'processing' | 'done' | 'dead';
+/** `superseded`: a newer command for the same record and aspect made it obsolete before it ran. */
+export type OutboxStatus = 'pending' | 'processing' | 'done' | 'dead' | 'superseded';
 
 export interface OutboxCommandRow {
   id: number;

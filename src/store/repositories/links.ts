@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { Link, SystemName } from '../../model/index.js';
+import type { Link, LinkSyncState, SystemName } from '../../model/index.js';
 import type { Database } from '../database.js';
 import { LinkEntity } from '../entities/index.js';
 
@@ -33,19 +33,49 @@ export class LinkRepository {
     return this.db.with(manager, (m) => m.getRepository(LinkEntity).findBy({ externalKey }));
   }
 
-  /** Records what changebridge wrote, so the echo of that write is recognised (DESIGN §5). */
+  /**
+   * Records what changebridge wrote, so the echo of that write is recognised and the
+   * planner does not write it again (DESIGN §5). `aspect` defaults to `fields`, whose hash
+   * is also `lastWrittenHash` and whose `base` values become the link's merge base.
+   */
   async markWritten(
-    changeId: string,
-    recordId: string,
-    hash: string,
+    mark: {
+      changeId: string;
+      recordId: string;
+      desiredHash: string;
+      aspect?: string;
+      base?: Record<string, unknown> | null;
+    },
     now: Date,
     manager?: EntityManager,
   ): Promise<void> {
-    await this.db.with(manager, (m) =>
-      m
-        .getRepository(LinkEntity)
-        .update({ changeId, recordId }, { lastWrittenHash: hash, updatedAt: now }),
-    );
+    await this.db.with(manager, async (m) => {
+      const repo = m.getRepository(LinkEntity);
+      const { changeId, recordId } = mark;
+      const link = await this.lockOne(m, changeId, recordId);
+      if (!link) return; // unlinked since the command was planned: nothing to remember
+      const aspect = mark.aspect ?? 'fields';
+      const state: LinkSyncState = {
+        base: { ...(link.syncState?.base ?? {}), ...(mark.base ?? {}) },
+        written: { ...(link.syncState?.written ?? {}), [aspect]: mark.desiredHash },
+      };
+      await repo.update(
+        { changeId, recordId },
+        {
+          syncState: state as never,
+          ...(aspect === 'fields' ? { lastWrittenHash: mark.desiredHash } : {}),
+          updatedAt: now,
+        },
+      );
+    });
+  }
+
+  /** Reads a link for read-modify-write; on MySQL the row stays locked until commit. */
+  lockOne(m: EntityManager, changeId: string, recordId: string): Promise<Link | null> {
+    return m.getRepository(LinkEntity).findOne({
+      where: { changeId, recordId },
+      ...(this.db.dialect === 'mysql' ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    });
   }
 
   async remove(changeId: string, recordId: string, manager?: EntityManager): Promise<void> {

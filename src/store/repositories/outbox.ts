@@ -59,6 +59,30 @@ export class OutboxRepository extends LeasedQueue<OutboxCommandRow> {
     });
   }
 
+  /**
+   * Marks pending (not yet claimed) commands of `changeId` whose key starts with `prefix`
+   * superseded, except `keepKey`: the planner's newer command replaces them, so an older
+   * desired state is never written after a newer one.
+   */
+  async supersede(
+    changeId: string,
+    prefix: string,
+    keepKey: string,
+    now: Date,
+    manager?: EntityManager,
+  ): Promise<number> {
+    const pattern = `${prefix.replace(/[!%_]/g, (c) => `!${c}`)}%`;
+    return this.db.with(manager, async (m) => {
+      const res = (await m.query(
+        "UPDATE outbox_commands SET status = 'superseded', completed_at = ?, last_error = ? " +
+          "WHERE change_id = ? AND status = 'pending' AND idempotency_key LIKE ? ESCAPE '!' AND idempotency_key <> ?",
+        [this.db.sqlDate(now), `superseded by ${keepKey}`, changeId, pattern, keepKey],
+      )) as { affectedRows?: number; changes?: number } | unknown[];
+      if (Array.isArray(res)) return 0;
+      return Number(res.affectedRows ?? res.changes ?? 0);
+    });
+  }
+
   async complete(id: number, result: unknown, now: Date, manager?: EntityManager): Promise<void> {
     await this.db.with(manager, (m) =>
       m.getRepository(OutboxCommandEntity).update(

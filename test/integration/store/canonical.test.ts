@@ -63,7 +63,10 @@ describeEachDatabase('canonical repositories', (dialect) => {
     ]);
     expect(await store.links.findByExternalId('github', 'acme/api#12')).toHaveLength(2);
     expect(await store.links.findByExternalKey('acme/api#12')).toHaveLength(2);
-    await store.links.markWritten(b.id, base.recordId, 'b'.repeat(64), at(5));
+    await store.links.markWritten(
+      { changeId: b.id, recordId: base.recordId, desiredHash: 'b'.repeat(64) },
+      at(5),
+    );
     const [link] = await store.links.findByChange(b.id);
     expect(link).toMatchObject({
       sourceVersion: 'v2',

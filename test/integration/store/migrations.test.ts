@@ -6,11 +6,13 @@ describeEachDatabase('migrations', (dialect) => {
     const t = await createTestDatabase(dialect);
     const db = await t.open({ migrate: false });
     try {
-      expect(await db.pendingMigrations()).toEqual([
+      const all = [
         'InitialSchema1760000000001',
         'JobLeases1760000000002',
-      ]);
-      expect(await db.migrate()).toEqual(['InitialSchema1760000000001', 'JobLeases1760000000002']);
+        'LinkSyncState1760000000003',
+      ];
+      expect(await db.pendingMigrations()).toEqual(all);
+      expect(await db.migrate()).toEqual(all);
       expect(await db.pendingMigrations()).toEqual([]);
       expect(await db.migrate()).toEqual([]);
       const runner = db.dataSource.createQueryRunner();
@@ -53,7 +55,7 @@ describeEachDatabase('migrations', (dialect) => {
       const err = await openStore({ url: t.url }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(SchemaOutOfDateError);
       expect((err as Error).message).toMatch(
-        /has no changebridge schema yet: 2 migration\(s\) pending \(InitialSchema1760000000001, JobLeases1760000000002\)/,
+        /has no changebridge schema yet: 3 migration\(s\) pending \(InitialSchema1760000000001, JobLeases1760000000002, LinkSyncState1760000000003\)/,
       );
       expect((err as Error).message).toContain('Run `changebridge migrate`');
       expect((err as SchemaOutOfDateError).exitCode).toBe(78);
@@ -65,19 +67,19 @@ describeEachDatabase('migrations', (dialect) => {
   it('names the pending migration of a database one release behind, and migrate catches it up', async () => {
     const t = await createTestDatabase(dialect);
     const db = await t.open();
-    // Roll the database back to the first release: as if it had never seen 0002.
-    await db.dataSource.query('DROP TABLE job_leases');
+    // Roll the database back one release: as if it had never seen 0003.
+    await db.dataSource.query('ALTER TABLE links DROP COLUMN sync_state');
     await db.dataSource.query(
-      "DELETE FROM schema_migrations WHERE name = 'JobLeases1760000000002'",
+      "DELETE FROM schema_migrations WHERE name = 'LinkSyncState1760000000003'",
     );
     await db.close();
     try {
       const err = await openStore({ url: t.url }).catch((e: unknown) => e);
       expect((err as Error).message).toMatch(
-        /is at an older schema: 1 migration\(s\) pending \(JobLeases1760000000002\)\. Run `changebridge migrate`/,
+        /is at an older schema: 1 migration\(s\) pending \(LinkSyncState1760000000003\)\. Run `changebridge migrate`/,
       );
       const again = await t.open({ migrate: false });
-      expect(await again.migrate()).toEqual(['JobLeases1760000000002']);
+      expect(await again.migrate()).toEqual(['LinkSyncState1760000000003']);
       await again.close();
       const store = await openStore({ url: t.url });
       await store.db.close();

@@ -65,6 +65,38 @@ describe('loadConfig', () => {
       linking: { changePrefixes: ['CHG'], changeDigits: 7, jiraProjects: [] },
       schedules: { poll: '*/5 * * * *', reconcile: '0 * * * *', retention: '0 3 * * *' },
       tenants: { default: 'default' },
+      sync: {
+        mappingsDir: 'mappings',
+        systemOfRecord: 'servicenow',
+        processor: {
+          batchSize: 100,
+          concurrency: 4,
+          leaseSeconds: 300,
+          maxAttempts: 8,
+          intervalMs: 500,
+        },
+        dispatcher: {
+          batchSize: 20,
+          concurrency: 4,
+          leaseSeconds: 300,
+          maxAttempts: 10,
+          intervalMs: 1000,
+        },
+        jiraOnly: {
+          enabled: true,
+          issueTypes: ['Change'],
+          projects: [],
+          changeNumberField: 'customfield_10100',
+          defaults: { type: 'normal' },
+        },
+        jiraWriteBack: {
+          labels: true,
+          property: true,
+          comments: true,
+          transitions: { approved: null, rejected: null },
+        },
+        retentionDays: 14,
+      },
     });
   });
 

@@ -6,7 +6,7 @@ describe('splitPayload', () => {
       splitPayload({ text: 'hi', link: { changeId: 'c', recordId: 'r' }, desiredHash: 'h' }),
     ).toEqual({
       payload: { text: 'hi' },
-      echo: { changeId: 'c', recordId: 'r', desiredHash: 'h' },
+      echo: { changeId: 'c', recordId: 'r', desiredHash: 'h', aspect: 'fields', base: null },
     });
   });
 

@@ -1,0 +1,62 @@
+import type { MappingSet } from '../mapping/index.js';
+import type { SourceEvent } from '../model/index.js';
+import { applyChangeRecord, type ApplyOutcome } from './apply-change.js';
+import { applyApproval, applyCodeChange, applyDeployment, applyIncident } from './apply-records.js';
+import { PermanentEventError, type ApplyContext } from './context.js';
+import { recordVersion } from './record-facts.js';
+
+/**
+ * One source event → canonical rows, inside the caller's transaction (DESIGN §2 "Process"):
+ * map it with its system's mapping, then apply it by the mapping's target model.
+ */
+export async function applyEvent(ctx: ApplyContext, event: SourceEvent): Promise<ApplyOutcome> {
+  if (event.event === 'unparseable') {
+    throw new PermanentEventError(
+      `the ${event.system} webhook body could not be understood (delivery ${event.deliveryKey}); see the payload in the dead letter`,
+    );
+  }
+  const mapping = mappingOf(ctx.mappings, event, ctx.settings.defaultTenant);
+  if (!mapping) {
+    return { outcome: 'ignored', reason: `no mapping for ${event.system} ${event.kind} records` };
+  }
+  const { patch, issues } = mapping.map(event.payload);
+  const fatal = issues.filter((i) => mapping.fields.find((f) => f.name === i.field)?.required);
+  if (fatal.length > 0 || (mapping.target === 'Change' && !('key' in patch))) {
+    const list = (fatal.length > 0 ? fatal : issues)
+      .map((i) => `${i.field} ${i.message}`)
+      .join('; ');
+    throw new PermanentEventError(
+      `${event.system} ${event.kind} ${event.externalId ?? '(no id)'} cannot be mapped by ${mapping.files.join(' + ')}: ${list || 'key is missing'}`,
+    );
+  }
+  for (const issue of issues) {
+    ctx.logger.warn('sync.mapping_issue', {
+      record: `${event.system}:${event.kind}:${event.externalId ?? ''}`,
+      mapping: mapping.files.join(' + '),
+      field: issue.field,
+      problem: issue.message,
+    });
+  }
+  switch (mapping.target) {
+    case 'Change':
+      return applyChangeRecord(
+        ctx,
+        event,
+        mapping,
+        patch,
+        recordVersion(event.system, mapping.unwrapRecord(event.payload)),
+      );
+    case 'Approval':
+      return applyApproval(ctx, event, mapping, patch);
+    case 'CodeChange':
+      return applyCodeChange(ctx, event, mapping, patch);
+    case 'Deployment':
+      return applyDeployment(ctx, event, mapping, patch);
+    case 'Incident':
+      return applyIncident(ctx, event, mapping, patch);
+  }
+}
+
+function mappingOf(mappings: MappingSet, event: SourceEvent, tenant: string) {
+  return mappings.get(event.system, event.kind, tenant);
+}

@@ -1,0 +1,269 @@
+import type { CompiledMapping } from '../mapping/index.js';
+import {
+  extractKeys,
+  sourceId,
+  type Approval,
+  type CodeChange,
+  type Deployment,
+  type Incident,
+  type Link,
+  type LinkKind,
+  type SourceEvent,
+} from '../model/index.js';
+import { recordUrl, RetryEventError, type ApplyContext } from './context.js';
+import type { ApplyOutcome } from './apply-change.js';
+import { sameValue } from './merge.js';
+import { resolvePersonId } from './people.js';
+
+/**
+ * Applies approvals, pull/merge requests, deployments and incidents (DESIGN §3, §4): each
+ * is upserted by its source record id and linked to the changes it names.
+ */
+
+const keep = (ids: readonly string[], event: SourceEvent) =>
+  [...ids, `${event.source}/${event.deliveryKey}`].slice(-20);
+
+function recordIdOf(event: SourceEvent): string {
+  return sourceId({
+    system: event.system,
+    kind: event.kind,
+    connection: event.connection,
+    externalId: event.externalId ?? '',
+  });
+}
+
+export async function applyApproval(
+  ctx: ApplyContext,
+  event: SourceEvent,
+  mapping: CompiledMapping,
+  patch: Record<string, unknown>,
+): Promise<ApplyOutcome> {
+  const { store, m } = ctx;
+  const ref = String(patch.changeId ?? '');
+  const owner = (await store.links.findByExternalId(event.system, ref, m)).find(
+    (l) => l.kind === 'change_request' || l.kind === 'issue',
+  );
+  if (!owner) {
+    // Approvals often arrive before their change request: try again once it is synced.
+    throw new RetryEventError(
+      `approval ${event.externalId} names ${event.system} record ${ref}, which is not synced yet`,
+    );
+  }
+  const id = recordIdOf(event);
+  const prev = await store.approvals.get(id, m);
+  const record = mapping.unwrapRecord(event.payload);
+  const approver = (await resolvePersonId(ctx, patch.approver, record)) ?? String(patch.approver);
+  const row: Approval = {
+    id,
+    changeId: owner.changeId,
+    approver,
+    decision: patch.decision as Approval['decision'],
+    originalDecision: (patch.originalDecision as string | undefined) ?? null,
+    decidedAt: (patch.decidedAt as Date | undefined) ?? null,
+    source: event.system,
+    validUntil: (patch.validUntil as Date | undefined) ?? null,
+    delegatedFrom: (patch.delegatedFrom as string | undefined) ?? null,
+    sourceEventIds: keep(prev?.sourceEventIds ?? [], event),
+    updatedAt: ctx.now,
+  };
+  await store.approvals.upsert(row, m);
+  if (!prev || prev.decision !== row.decision || prev.approver !== row.approver) {
+    ctx.audit.push({
+      actor: `${event.system}:${event.connection}`,
+      action: 'approval.recorded',
+      subject: id,
+      data: {
+        change: owner.changeId,
+        approver,
+        decision: row.decision,
+        from: prev?.decision ?? null,
+      },
+    });
+  }
+  ctx.touched.add(owner.changeId);
+  return { outcome: 'applied' };
+}
+
+/** Changes named by keys: change numbers directly, Jira issue keys through their link. */
+async function changesNamed(ctx: ApplyContext, keys: readonly string[]): Promise<string[]> {
+  const { store, m, settings } = ctx;
+  const found = extractKeys([keys.join(' ')], settings.keyPatterns);
+  const ids = new Set<string>();
+  for (const key of found.changeKeys) {
+    const change = await store.changes.findByKey(key, m);
+    if (change) ids.add(change.id);
+  }
+  for (const key of found.issueKeys) {
+    for (const l of await store.links.findByExternalKey(key, m))
+      if (l.system === 'jira') ids.add(l.changeId);
+  }
+  return [...ids].sort();
+}
+
+async function linkTo(
+  ctx: ApplyContext,
+  changeIds: readonly string[],
+  event: SourceEvent,
+  kind: LinkKind,
+  externalKey: string,
+  record: unknown,
+): Promise<void> {
+  const { store, m } = ctx;
+  const recordId = recordIdOf(event);
+  const existing = new Map(
+    (await store.links.findByRecord(recordId, m)).map((l) => [l.changeId, l]),
+  );
+  for (const changeId of changeIds) {
+    const prev = existing.get(changeId);
+    const link: Link = {
+      changeId,
+      recordId,
+      system: event.system,
+      connection: event.connection,
+      kind,
+      externalId: event.externalId ?? '',
+      externalKey,
+      url: recordUrl(
+        ctx.settings,
+        event.system,
+        event.connection,
+        event.kind,
+        event.externalId ?? '',
+        externalKey,
+        record,
+      ),
+      sourceVersion: prev?.sourceVersion ?? null,
+      lastReadHash: prev?.lastReadHash ?? null,
+      lastWrittenHash: prev?.lastWrittenHash ?? null,
+      syncState: prev?.syncState ?? null,
+      updatedAt: ctx.now,
+    };
+    if (prev && sameValue(prev.url, link.url) && prev.externalKey === externalKey) continue;
+    await store.links.upsert(link, m);
+    if (!prev) {
+      ctx.audit.push({
+        actor: 'changebridge',
+        action: 'link.created',
+        subject: externalKey,
+        data: { change: changeId, record: recordId, url: link.url },
+      });
+    }
+    ctx.touched.add(changeId);
+  }
+}
+
+export async function applyCodeChange(
+  ctx: ApplyContext,
+  event: SourceEvent,
+  mapping: CompiledMapping,
+  patch: Record<string, unknown>,
+): Promise<ApplyOutcome> {
+  const { store, m } = ctx;
+  const id = recordIdOf(event);
+  const prev = await store.codeChanges.get(id, m);
+  const record = mapping.unwrapRecord(event.payload);
+  const row = {
+    ...(patch as unknown as CodeChange),
+    id,
+    author: await resolvePersonId(ctx, patch.author, record),
+    mergedBy: await resolvePersonId(ctx, patch.mergedBy, record),
+    reviewers: prev?.reviewers ?? [],
+    linkedKeys: (patch.linkedKeys as string[] | undefined) ?? [],
+    sourceEventIds: keep(prev?.sourceEventIds ?? [], event),
+    updatedAt: ctx.now,
+  } as CodeChange;
+  await store.codeChanges.upsert(row, m);
+  if (!prev || prev.mergedAt?.getTime() !== row.mergedAt?.getTime()) {
+    ctx.audit.push({
+      actor: `${event.system}:${event.connection}`,
+      action: prev ? 'code_change.updated' : 'code_change.recorded',
+      subject: `${row.repo}#${row.number}`,
+      data: {
+        record: id,
+        mergedAt: row.mergedAt?.toISOString() ?? null,
+        targetBranch: row.targetBranch,
+        keys: row.linkedKeys,
+      },
+    });
+  }
+  const kind: LinkKind = event.system === 'gitlab' ? 'merge_request' : 'pull_request';
+  const changes = await changesNamed(ctx, row.linkedKeys);
+  await linkTo(ctx, changes, event, kind, `${row.repo}#${row.number}`, record);
+  return { outcome: 'applied' };
+}
+
+export async function applyDeployment(
+  ctx: ApplyContext,
+  event: SourceEvent,
+  mapping: CompiledMapping,
+  patch: Record<string, unknown>,
+): Promise<ApplyOutcome> {
+  const { store, m } = ctx;
+  const id = recordIdOf(event);
+  const prev = await store.deployments.get(id, m);
+  const record = mapping.unwrapRecord(event.payload);
+  const row = {
+    ...(patch as unknown as Deployment),
+    id,
+    actor: await resolvePersonId(ctx, patch.actor, record),
+    linkedKeys: (patch.linkedKeys as string[] | undefined) ?? [],
+    sourceEventIds: keep(prev?.sourceEventIds ?? [], event),
+    updatedAt: ctx.now,
+  } as Deployment;
+  await store.deployments.upsert(row, m);
+  if (!prev || prev.status !== row.status) {
+    ctx.audit.push({
+      actor: `${event.system}:${event.connection}`,
+      action: 'deployment.recorded',
+      subject: `${row.repo}@${row.sha.slice(0, 12)}/${row.environment}`,
+      data: { record: id, status: row.status, from: prev?.status ?? null, keys: row.linkedKeys },
+    });
+  }
+  const ids = new Set(await changesNamed(ctx, row.linkedKeys));
+  // Through the pull request that produced the deployed commit (DESIGN §4).
+  const shas = [{ mergeSha: row.sha }, { headSha: row.sha }];
+  for (const where of shas) {
+    for (const cc of await store.codeChanges.find({ ...where, repo: row.repo }, m)) {
+      for (const l of await store.links.findByRecord(cc.id, m)) ids.add(l.changeId);
+    }
+  }
+  await linkTo(
+    ctx,
+    [...ids].sort(),
+    event,
+    'deployment',
+    `${row.repo}@${row.sha.slice(0, 12)}`,
+    record,
+  );
+  return { outcome: 'applied' };
+}
+
+export async function applyIncident(
+  ctx: ApplyContext,
+  event: SourceEvent,
+  mapping: CompiledMapping,
+  patch: Record<string, unknown>,
+): Promise<ApplyOutcome> {
+  const { store, m } = ctx;
+  const id = recordIdOf(event);
+  const prev = await store.incidents.get(id, m);
+  const row = {
+    ...(patch as unknown as Incident),
+    id,
+    sourceEventIds: keep(prev?.sourceEventIds ?? [], event),
+    updatedAt: ctx.now,
+  } as Incident;
+  await store.incidents.upsert(row, m);
+  if (!prev) {
+    ctx.audit.push({
+      actor: `${event.system}:${event.connection}`,
+      action: 'incident.recorded',
+      subject: row.key,
+      data: { record: id, priority: row.priority, causedBy: row.causedBy },
+    });
+  }
+  const caused = row.causedBy ? await store.changes.findByKey(row.causedBy, m) : null;
+  if (caused)
+    await linkTo(ctx, [caused.id], event, 'incident', row.key, mapping.unwrapRecord(event.payload));
+  return { outcome: 'applied' };
+}

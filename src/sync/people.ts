@@ -1,0 +1,40 @@
+import { normaliseEmail, type Person } from '../model/index.js';
+import type { ApplyContext } from './context.js';
+import { embeddedUser, nameUuid } from './record-facts.js';
+
+/**
+ * Turns a mapped user identity (`jira:<accountId>`, `servicenow:sys_user:<id>`, …) into a
+ * Person id (DESIGN §3): the person already holding the identity, else the person with the
+ * same email when the record tells us one, else a new person for that identity.
+ */
+export async function resolvePersonId(
+  ctx: Pick<ApplyContext, 'store' | 'm' | 'people' | 'now'>,
+  identity: unknown,
+  record: unknown,
+): Promise<string | null> {
+  if (typeof identity !== 'string' || identity === '') return null;
+  const cached = ctx.people.get(identity);
+  if (cached) return cached;
+  const { store, m } = ctx;
+  const known = await store.people.findByIdentity(identity, m);
+  if (known) {
+    ctx.people.set(identity, known.id);
+    return known.id;
+  }
+  const userId = identity.slice(identity.lastIndexOf(':') + 1);
+  const details = embeddedUser(record, userId);
+  const email = normaliseEmail(details?.email ?? null);
+  const byEmail = email ? await store.people.findByEmail(email, m) : null;
+  const person: Person = byEmail
+    ? { ...byEmail, identities: [...byEmail.identities, identity], updatedAt: ctx.now }
+    : {
+        id: nameUuid(`person:${identity}`),
+        displayName: details?.displayName ?? identity,
+        email,
+        identities: [identity],
+        updatedAt: ctx.now,
+      };
+  await store.people.save(person, m);
+  ctx.people.set(identity, person.id);
+  return person.id;
+}

@@ -1,0 +1,42 @@
+import type { ApplyContext } from './context.js';
+import type { PolicyHook } from './policy-hook.js';
+import { planChange } from './planner.js';
+
+/**
+ * After a transaction's records are applied: run the policy hook and the planner for every
+ * change they touched, and enqueue the planned commands in the same transaction, so a
+ * crash can never leave an applied change without its write-backs (DESIGN §2).
+ */
+export async function planTouched(ctx: ApplyContext, policy: PolicyHook): Promise<number> {
+  const { store, m, now } = ctx;
+  let enqueued = 0;
+  for (const changeId of [...ctx.touched].sort()) {
+    const change = await store.changes.findById(changeId, m);
+    if (!change) continue;
+    const links = await store.links.findByChange(changeId, m);
+    const approvals = await store.approvals.find({ changeId }, m);
+    ctx.findings.push(...policy.evaluate({ change, links, approvals, now }));
+    const commands = planChange({
+      change,
+      links,
+      mappingFor: (l) => ctx.mappings.get(l.system, l.kind, change.tenant),
+      settings: ctx.settings,
+      createFrom: ctx.createFrom.get(changeId) ?? null,
+    });
+    for (const { supersedes, ...cmd } of commands) {
+      const res = await store.outbox.enqueue(cmd, now, m);
+      if (!res.inserted) continue;
+      enqueued += 1;
+      if (supersedes)
+        await store.outbox.supersede(changeId, supersedes, cmd.idempotencyKey, now, m);
+      ctx.logger.debug('sync.planned', {
+        change: change.key,
+        operation: cmd.operation,
+        target: cmd.target,
+        idempotencyKey: cmd.idempotencyKey,
+      });
+    }
+  }
+  for (const finding of ctx.findings) await store.findings.upsert(finding, m);
+  return enqueued;
+}

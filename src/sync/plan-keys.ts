@@ -1,0 +1,41 @@
+import { createHash } from 'node:crypto';
+import type { Link } from '../model/index.js';
+
+/** Shapes and keys shared by the planner's parts. */
+
+export interface PlannedCommand {
+  idempotencyKey: string;
+  changeId: string;
+  targetSystem: string;
+  connection: string;
+  operation: string;
+  target: string;
+  payload: Record<string, unknown>;
+  /** Pending commands whose key starts with this (other than this one) are obsolete. */
+  supersedes: string | null;
+}
+
+const short = (hash: string) => hash.slice(0, 16);
+
+export function digest(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+export function commandKey(link: Link, aspect: string, desired: string): string {
+  const prev = link.syncState?.written[aspect];
+  return `${link.recordId}|${aspect}|${prev ? short(prev) : '-'}|${short(desired)}`;
+}
+
+export function envelope(
+  link: Link,
+  aspect: string,
+  desiredHash: string,
+  base?: Record<string, unknown>,
+): Record<string, unknown> {
+  return {
+    link: { changeId: link.changeId, recordId: link.recordId },
+    aspect,
+    desiredHash,
+    ...(base ? { base } : {}),
+  };
+}

@@ -1,0 +1,130 @@
+import { adfToText } from '../../../src/mapping/adf.js';
+import { actTwo, seedStory, type StoryFacts } from '../../../src/demo/story.js';
+import {
+  createTestDatabase,
+  describeEachDatabase,
+  type TestDatabase,
+} from '../../support/databases.js';
+import {
+  openSyncHarness,
+  startSimWorld,
+  type SimWorld,
+  type SyncHarness,
+} from '../../support/sync-world.js';
+
+/**
+ * The demo story through the whole pipeline in one process: poll → inbox → canonical →
+ * planner → outbox → write-back, against the ServiceNow and Jira simulators over HTTP.
+ */
+describeEachDatabase('sync: the demo story end to end, in process', (dialect) => {
+  let database: TestDatabase;
+  let world: SimWorld;
+  let h: SyncHarness;
+  let facts: StoryFacts;
+
+  beforeEach(async () => {
+    world = await startSimWorld();
+    facts = seedStory({ servicenow: world.servicenow, jira: world.jira }, new Date());
+    database = await createTestDatabase(dialect);
+    h = openSyncHarness(world, await database.open());
+  });
+  afterEach(async () => {
+    await h.app.close();
+    await database.drop();
+    await world.close();
+  });
+
+  const issue = (key: string) => world.jira.state.find(key)!;
+  const snChanges = () => [...world.servicenow.state.table('change_request').values()];
+  const writes = () =>
+    world.jira.countRequests((r) => r.method !== 'GET' && r.status < 400) +
+    world.servicenow.requests.filter((r) => r.method !== 'GET' && r.status < 400).length;
+
+  it('links both sides, creates the Jira-only change request once, writes back, then stays quiet', async () => {
+    const first = await h.runtime.syncOnce();
+    expect(first.processed).toMatchObject({ dead: 0, retried: 0 });
+    expect(first.dispatched).toMatchObject({ dead: 0, retried: 0 });
+    const store = h.app.store;
+
+    for (const c of Object.values(facts.changes)) {
+      const change = await store.changes.findByKey(c.number);
+      expect(change?.title).toBe(c.title);
+    }
+    const pg = facts.changes.postgresUpgrade;
+    const chg1 = (await store.changes.findByKey(pg.number))!;
+    const links = await store.links.findByChange(chg1.id);
+    expect(links.map((l) => `${l.system}:${l.externalKey}`).sort()).toEqual([
+      `jira:${pg.jiraIssueKey}`,
+      `servicenow:${pg.number}`,
+    ]);
+
+    // Jira-only team: exactly one change request, correlated, its number back on the issue.
+    const created = snChanges().filter((r) => String(r.correlation_id).startsWith('changebridge:'));
+    expect(created).toHaveLength(1);
+    const payIssue = issue(facts.jiraOnlyIssue.key);
+    expect(payIssue.customFields.customfield_10100).toBe(created[0]!.number);
+    expect(payIssue.remoteLinks).toHaveLength(1);
+    const jiraOnly = (await store.changes.findByKey(String(created[0]!.number)))!;
+    expect(jiraOnly.title).toBe(facts.jiraOnlyIssue.summary);
+
+    // Approved in ServiceNow → label, property and one comment on the Jira issue.
+    const tls = issue(facts.changes.tlsRotation.jiraIssueKey!);
+    expect(tls.labels).toContain('change-approved');
+    expect(tls.properties.get('changebridge')).toMatchObject({ approval: 'approved' });
+    expect(tls.comments).toHaveLength(1);
+    expect(issue(pg.jiraIssueKey!).labels).toContain('change-requested');
+
+    // ServiceNow is the authority for mirrored fields: Jira now shows its justification.
+    const snPg = snChanges().find((r) => r.number === pg.number)!;
+    expect(adfToText(issue(pg.jiraIssueKey!).customFields.customfield_10101)).toBe(
+      snPg.justification,
+    );
+
+    const before = writes();
+    const quiet = await h.runtime.syncOnce();
+    expect(quiet.processed.applied).toBe(0);
+    expect(quiet.dispatched.claimed).toBe(0);
+    expect(writes()).toBe(before);
+  });
+
+  it('act two: approval shows up in Jira, edits flow per authority, echoes change nothing', async () => {
+    await h.runtime.syncOnce();
+    const two = actTwo({ servicenow: world.servicenow, jira: world.jira }, facts, new Date());
+    const result = await h.runtime.syncOnce();
+    expect(result.processed).toMatchObject({ dead: 0 });
+    expect(result.dispatched).toMatchObject({ dead: 0 });
+
+    const pgIssue = issue(facts.changes.postgresUpgrade.jiraIssueKey!);
+    expect(pgIssue.labels).toContain('change-approved');
+    expect(pgIssue.labels).not.toContain('change-requested');
+    expect(pgIssue.comments).toHaveLength(1);
+    expect(adfToText(pgIssue.comments[0]!.body) ?? '').toContain('was approved in ServiceNow');
+
+    // A Jira-side edit of a mirrored field, alone, reaches ServiceNow.
+    const tls = snChanges().find((r) => r.number === two.jiraSummaryEdit.changeNumber)!;
+    expect(tls.short_description).toBe(two.jiraSummaryEdit.to);
+    // A ServiceNow edit reaches Jira.
+    const rollback = issue(facts.changes.checkoutRollback.jiraIssueKey!);
+    const snRollback = snChanges().find((r) => r.number === two.servicenowEdit.number)!;
+    expect(adfToText(rollback.customFields.customfield_10101)).toBe(snRollback.justification);
+    expect(adfToText(rollback.description)).toBe(snRollback.description);
+
+    if (two.jiraOnlyChange.outcome === 'approved') {
+      const pay = issue(facts.jiraOnlyIssue.key);
+      expect(pay.labels).toContain('change-approved');
+      expect(pay.comments).toHaveLength(1);
+    }
+
+    const before = writes();
+    for (let i = 0; i < 3; i++) {
+      const quiet = await h.runtime.syncOnce();
+      expect(quiet.dispatched.claimed).toBe(0);
+    }
+    expect(writes()).toBe(before);
+    // No duplicate comment anywhere.
+    for (const i of world.jira.state.issues.values()) {
+      const texts = i.comments.map((c) => adfToText(c.body));
+      expect(new Set(texts).size).toBe(texts.length);
+    }
+  });
+});
