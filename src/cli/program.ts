@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerAuditVerify } from './commands/audit-verify.js';
+import { registerBackfill } from './commands/backfill.js';
 import { registerConfigCheck } from './commands/config-check.js';
 import { registerDeadLetter } from './commands/deadletter.js';
+import { registerDemo } from './commands/demo.js';
 import { registerMappings } from './commands/mappings.js';
 import { registerMigrate } from './commands/migrate.js';
+import { registerRun } from './commands/run.js';
 import { registerSimGitHub } from './commands/sim-github.js';
 import { registerSimGitLab } from './commands/sim-gitlab.js';
 import { registerSimJira } from './commands/sim-jira.js';
@@ -74,6 +77,9 @@ Exit codes: 0 ok, 1 check failed, 64 usage, 69 database unreachable, 70 internal
   registerAuditVerify(program, io, run);
   registerMappings(program, io, run);
   registerDeadLetter(program, io, run);
+  registerRun(program, io, run);
+  registerBackfill(program, io, run);
+  registerDemo(program, io, run);
   const sim = program
     .command('sim')
     .description(

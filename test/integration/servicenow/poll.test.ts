@@ -48,7 +48,7 @@ describe('ServiceNow poll streams', () => {
       thin: false,
     });
     expect(events[0]!.deliveryKey).toMatch(
-      /^change_request:[0-9a-f]{32}@\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/,
+      /^change_request:[0-9a-f]{32}@\d{4}-\d\d-\d\d \d\d:\d\d:\d\d#\d+$/,
     );
     // Payload: raw strings only, references as plain sys_ids, only the mapped columns.
     const payload = events[0]!.payload as Record<string, unknown>;

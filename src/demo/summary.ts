@@ -1,0 +1,64 @@
+import type { DemoWorld } from './run-demo.js';
+import { describeStory } from './story.js';
+
+/** What the demo prints once the story has converged: what happened and where to look. */
+export async function demoSummary(world: DemoWorld): Promise<string[]> {
+  const { store, audit } = world.runtime.app;
+  const db = store.db;
+  const count = async (sql: string): Promise<number> => {
+    const [row] = (await db.run((m) => m.query(sql))) as { n: number | string }[];
+    return Number(row?.n ?? 0);
+  };
+  const changes = (await db.run((m) =>
+    m.query('SELECT id, change_key AS k, title, state, approval FROM changes ORDER BY change_key'),
+  )) as { id: string; k: string; title: string; state: string; approval: string }[];
+  const writes = (await db.run((m) =>
+    m.query(
+      "SELECT operation, COUNT(*) AS n FROM outbox_commands WHERE status = 'done' GROUP BY operation ORDER BY operation",
+    ),
+  )) as { operation: string; n: number | string }[];
+  const created = (await db.run((m) =>
+    m.query(
+      "SELECT result FROM outbox_commands WHERE operation = 'servicenow.create_change' AND status = 'done'",
+    ),
+  )) as { result: string }[];
+  const verified = await audit.verify();
+  const lines: string[] = [
+    '',
+    'The story:',
+    ...describeStory(world.facts).map((l) => `  ${l}`),
+    '',
+  ];
+  lines.push(`Canonical changes (${changes.length}):`);
+  for (const c of changes) {
+    const links = await store.links.findByChange(c.id);
+    const where = links.map((l) => `${l.system} ${l.externalKey ?? l.externalId}`).join(', ');
+    lines.push(
+      `  ${c.k.padEnd(11)} ${c.state.padEnd(9)} ${c.approval.padEnd(13)} ${c.title.slice(0, 48).padEnd(48)}  ↔ ${where}`,
+    );
+  }
+  for (const row of created) {
+    const r = JSON.parse(row.result) as { result?: { number?: string } };
+    if (r.result?.number)
+      lines.push(
+        `Created for the Jira-only team: ${r.result.number} (from ${world.facts.jiraOnlyIssue.key})`,
+      );
+  }
+  lines.push(
+    `Written back: ${writes.map((w) => `${w.operation} ×${Number(w.n)}`).join(', ') || 'nothing'}`,
+    `Synced: ${await count("SELECT COUNT(*) AS n FROM inbox_events WHERE status = 'done'")} events applied, ` +
+      `${await count('SELECT COUNT(*) AS n FROM people')} people, ${await count('SELECT COUNT(*) AS n FROM approvals')} approvals, ` +
+      `${await count('SELECT COUNT(*) AS n FROM code_changes')} pull requests, ${await count('SELECT COUNT(*) AS n FROM deployments')} deployments`,
+    `Conflicts recorded: ${await count("SELECT COUNT(*) AS n FROM findings WHERE policy = 'sync-conflict'")}; ` +
+      `dead letters: ${await count('SELECT COUNT(*) AS n FROM dead_letters')}`,
+    `Audit log: ${verified.checked} events, chain ${verified.ok ? 'verified' : `BROKEN at seq ${verified.firstBad?.seq}`}`,
+    '',
+    'Where to look:',
+    `  API        ${world.daemon.url}/api/v1/changes/${world.facts.changes.postgresUpgrade.number}`,
+    `  metrics    ${world.daemon.url}/metrics`,
+    `  database   ${world.dbFile}`,
+    `  log        ${world.logFile}`,
+    `  simulators ServiceNow ${world.servicenow.url}  Jira ${world.jira.url}  GitHub ${world.github.url}`,
+  );
+  return lines;
+}

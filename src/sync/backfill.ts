@@ -1,0 +1,143 @@
+import type { Connector, PollStream } from '../model/index.js';
+import { applyBatch, type ApplyDeps, type ItemResult } from './apply-batch.js';
+
+/**
+ * Backfill (DESIGN §5): read every record of each stream in pages and apply each page in
+ * transactions that also store the stream's cursor, so an interrupted backfill resumes
+ * where it stopped and the daemon's next poll carries on from there. Pages are streamed
+ * (never all in memory). A record that fails is reported and handed to the inbox, where
+ * the processor retries it with backoff and dead-letters it with its reason if it keeps
+ * failing: never dropped, and never allowed to stop the rest.
+ */
+
+export interface BackfillOptions extends ApplyDeps {
+  connectors: readonly Connector[];
+  /** Ignore stored cursors and read each stream from its configured start. */
+  fromStart?: boolean;
+  /** Records applied per transaction. */
+  transactionSize?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: BackfillProgress) => void;
+}
+
+export interface BackfillProgress {
+  connection: string;
+  stream: string;
+  records: number;
+  applied: number;
+  ignored: number;
+  failed: number;
+  /** Totals over every stream so far. */
+  total: number;
+}
+
+export interface BackfillStreamResult {
+  connection: string;
+  stream: string;
+  records: number;
+  applied: number;
+  ignored: number;
+  failed: number;
+  failures: { record: string; reason: string }[];
+  ms: number;
+}
+
+export async function backfill(o: BackfillOptions): Promise<BackfillStreamResult[]> {
+  const results: BackfillStreamResult[] = [];
+  let total = 0;
+  for (const connector of o.connectors) {
+    for (const stream of connector.streams) {
+      if (o.signal?.aborted) return results;
+      const r = await backfillStream(
+        o,
+        connector,
+        stream,
+        (n) => (total += n),
+        () => total,
+      );
+      results.push(r);
+    }
+  }
+  return results;
+}
+
+async function backfillStream(
+  o: BackfillOptions,
+  connector: Connector,
+  stream: PollStream,
+  add: (n: number) => number,
+  total: () => number,
+): Promise<BackfillStreamResult> {
+  const started = Date.now();
+  const result: BackfillStreamResult = {
+    connection: connector.connection,
+    stream: stream.name,
+    records: 0,
+    applied: 0,
+    ignored: 0,
+    failed: 0,
+    failures: [],
+    ms: 0,
+  };
+  const stored = o.fromStart ? null : await o.store.cursors.get(connector.connection, stream.name);
+  const startedAt = o.clock.now();
+  const size = o.transactionSize ?? 500;
+  for await (const page of stream.poll(stored?.cursorValue ?? null, {
+    startedAt,
+    ...(o.signal ? { signal: o.signal } : {}),
+  })) {
+    for (let i = 0; i < page.events.length; i += size) {
+      const chunk = page.events.slice(i, i + size);
+      const last = i + size >= page.events.length;
+      const outcomes: ItemResult[] = await applyBatch(
+        o,
+        chunk.map((event) => ({ event })),
+        last
+          ? (ctx) =>
+              o.store.cursors.set(
+                {
+                  connection: connector.connection,
+                  stream: stream.name,
+                  cursorValue: page.nextCursor,
+                  mappingHash: stored?.mappingHash ?? null,
+                  updatedAt: startedAt,
+                },
+                ctx.m,
+              )
+          : undefined,
+      );
+      const failedEvents = chunk.filter((_, j) => outcomes[j]?.outcome === 'failed');
+      if (failedEvents.length > 0) await o.store.inbox.insertMany(failedEvents);
+      outcomes.forEach((outcome, j) => {
+        result.records += 1;
+        if (outcome.outcome === 'failed') {
+          result.failed += 1;
+          const e = chunk[j]!;
+          const reason =
+            outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
+          if (result.failures.length < 100)
+            result.failures.push({ record: `${e.kind}:${e.externalId ?? ''}`, reason });
+          o.logger.warn('backfill.record_failed', {
+            connection: connector.connection,
+            stream: stream.name,
+            record: e.externalId,
+            reason,
+          });
+        } else result[outcome.outcome] += 1;
+      });
+      add(chunk.length);
+      o.onProgress?.({
+        connection: connector.connection,
+        stream: stream.name,
+        records: result.records,
+        applied: result.applied,
+        ignored: result.ignored,
+        failed: result.failed,
+        total: total(),
+      });
+    }
+    if (o.signal?.aborted) break;
+  }
+  result.ms = Date.now() - started;
+  return result;
+}
