@@ -27,12 +27,20 @@ export async function startSimWorld(
   options: { servicenow?: ServiceNowSimulatorOptions; jira?: JiraSimulatorOptions } = {},
 ): Promise<SimWorld> {
   const servicenow = await startServiceNowSimulator(options.servicenow ?? {});
-  const jira = new JiraSimulator(options.jira ?? {});
+  const jira = new JiraSimulator({
+    webhooks: { retryDelaysMs: [200, 1000, 3000] },
+    ...options.jira,
+  });
   await jira.start();
   return {
     servicenow,
     jira,
-    env: { SN_PASSWORD: DEFAULT_SIM_USER.password, JIRA_TOKEN: jira.apiToken },
+    env: {
+      SN_PASSWORD: DEFAULT_SIM_USER.password,
+      JIRA_TOKEN: jira.apiToken,
+      SN_WEBHOOK: 'sn-webhook-secret-for-tests',
+      JIRA_WEBHOOK: 'jira-webhook-secret-for-tests',
+    },
     async close() {
       await jira.stop();
       await servicenow.stop();
@@ -43,14 +51,14 @@ export async function startSimWorld(
 export function worldConfigYaml(
   world: SimWorld,
   databaseUrl: string,
-  extra: { serverPort?: number; poll?: string; more?: string } = {},
+  extra: { serverPort?: number; poll?: string; more?: string; logLevel?: string } = {},
 ): string {
   return `database:
   url: '${databaseUrl}'
 server:
   port: ${extra.serverPort ?? 8080}
 logging:
-  level: debug
+  level: ${extra.logLevel ?? 'debug'}
 http:
   defaults:
     intervalCap: 10000
@@ -63,6 +71,9 @@ connections:
       type: basic
       username: ${DEFAULT_SIM_USER.userName}
       password: \${SN_PASSWORD}
+    webhook:
+      header: X-Changebridge-Secret
+      secrets: ['\${SN_WEBHOOK}']
     overlapSeconds: 5
   jira:
     baseUrl: ${world.jira.url}
@@ -70,12 +81,27 @@ connections:
       type: basic
       email: ${world.jira.email}
       apiToken: \${JIRA_TOKEN}
+    webhook:
+      secrets: ['\${JIRA_WEBHOOK}']
     projects: [OPS, PAY]
     fields: [customfield_10100, customfield_10101, customfield_10102, customfield_10103]
     overlapSeconds: 5
 schedules:
   poll: '${extra.poll ?? '*/5 * * * *'}'
 ${extra.more ?? ''}`;
+}
+
+/** Points the simulators' webhooks (business rule, Jira admin webhook) at a daemon. */
+export function sendWebhooksTo(world: SimWorld, daemonUrl: string): void {
+  world.servicenow.setBusinessRule({
+    url: `${daemonUrl}/webhooks/servicenow`,
+    header: 'X-Changebridge-Secret',
+    secret: world.env.SN_WEBHOOK!,
+  });
+  world.jira.webhooks.register({
+    url: `${daemonUrl}/webhooks/jira`,
+    secret: world.env.JIRA_WEBHOOK!,
+  });
 }
 
 export interface SyncHarness {
