@@ -13,8 +13,6 @@ export interface DaemonOptions {
   port: number;
   /** Run the poll schedule once at start instead of waiting for its first tick. */
   pollAtStart?: boolean;
-  /** How often the queue-depth gauges are refreshed. */
-  metricsIntervalMs?: number;
   timezone?: string;
 }
 
@@ -51,15 +49,6 @@ export async function startDaemon(runtime: SyncRuntime, options: DaemonOptions):
   scheduler.start();
   runtime.processor.start();
   runtime.dispatcher.start();
-  const refresh = () =>
-    metrics.refreshDepths(app.store).catch((error: unknown) =>
-      logger.warn('metrics.refresh_failed', {
-        reason: error instanceof Error ? error.message : String(error),
-      }),
-    );
-  void refresh();
-  const timer = setInterval(() => void refresh(), options.metricsIntervalMs ?? 5000);
-  timer.unref();
   let initialPoll: Promise<unknown> = Promise.resolve();
   if (options.pollAtStart ?? true) {
     initialPoll = scheduler.runNow('poll').catch((error: unknown) =>
@@ -81,7 +70,6 @@ export async function startDaemon(runtime: SyncRuntime, options: DaemonOptions):
     stop() {
       stopping ??= (async () => {
         logger.info('daemon.stopping', { workerId: runtime.workerId });
-        clearInterval(timer);
         // New webhooks get 503 (senders retry); those in flight finish and are stored.
         await server.close();
         await scheduler.stop();

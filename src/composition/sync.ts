@@ -103,6 +103,7 @@ export function createSyncRuntime(
   });
   const dispatcher = createDispatcher({
     store: app.store,
+    audit: app.audit,
     connectors,
     clock: app.clock,
     logger,

@@ -18,6 +18,11 @@ export interface QueueCounts {
   counts(): Promise<Record<string, number>>;
 }
 
+/** Stored poll cursors: `updatedAt` is when the stream's last committed pass started. */
+export interface CursorList {
+  list(): Promise<{ connection: string; stream: string; updatedAt: Date }[]>;
+}
+
 export interface Metrics {
   readonly registry: Registry;
   /** `n` events (or one request for ignored/rejected) with this outcome from `system`. */
@@ -30,7 +35,11 @@ export interface Metrics {
   /** Give to `createHttpClientFactory({ onMetric })`: API calls and 429s per host. */
   onHttpMetric(metric: HttpMetric): void;
   /** Sets the depth gauges; the `/metrics` route calls it before every scrape. */
-  refreshDepths(store: { inbox: QueueCounts; outbox: QueueCounts }): Promise<void>;
+  /** Queue depths, and each poll stream's lag when `cursors` is given (scrape time). */
+  refreshDepths(
+    store: { inbox: QueueCounts; outbox: QueueCounts; cursors?: CursorList },
+    now?: Date,
+  ): Promise<void>;
 }
 
 /**
@@ -88,7 +97,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
   });
   const streamLag = new Gauge({
     name: 'changebridge_stream_lag_seconds',
-    help: 'Seconds the newest record a poll stream has read lags behind now.',
+    help: "Seconds since the stream's last committed poll pass started: how stale its records can be.",
     labelNames: ['connection', 'stream'] as const,
     registers,
   });
@@ -109,10 +118,16 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       httpRequests.inc({ host: metric.host, status });
       if (metric.status === 429) rateLimited.inc({ host: metric.host });
     },
-    refreshDepths: async (store) => {
+    refreshDepths: async (store, now = new Date()) => {
       const [inbox, outbox] = await Promise.all([store.inbox.counts(), store.outbox.counts()]);
       inboxDepth.set(pendingDepth(inbox));
       outboxDepth.set(pendingDepth(outbox));
+      for (const c of (await store.cursors?.list()) ?? []) {
+        streamLag.set(
+          { connection: c.connection, stream: c.stream },
+          Math.max(0, (now.getTime() - c.updatedAt.getTime()) / 1000),
+        );
+      }
     },
   };
 }

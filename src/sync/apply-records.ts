@@ -262,7 +262,14 @@ export async function applyIncident(
       data: { record: id, priority: row.priority, causedBy: row.causedBy },
     });
   }
-  const caused = row.causedBy ? await store.changes.findByKey(row.causedBy, m) : null;
+  // caused_by is the change number when read with display values, else its sys_id.
+  let caused = row.causedBy ? await store.changes.findByKey(row.causedBy, m) : null;
+  if (!caused && row.causedBy) {
+    const [owner] = (await store.links.findByExternalId(event.system, row.causedBy, m)).filter(
+      (l) => l.kind === 'change_request',
+    );
+    if (owner) caused = await store.changes.findById(owner.changeId, m);
+  }
   if (caused)
     await linkTo(ctx, [caused.id], event, 'incident', row.key, mapping.unwrapRecord(event.payload));
   return { outcome: 'applied' };

@@ -1,3 +1,4 @@
+import type { AuditLog } from '../audit/index.js';
 import type { Connector, WriteResult } from '../model/index.js';
 import type { Clock, Logger } from '../runtime/index.js';
 import type { OutboxCommandRow, Store } from '../store/index.js';
@@ -23,6 +24,8 @@ export interface DispatchResult {
 
 export interface CommandDeps {
   store: Pick<Store, 'db' | 'outbox' | 'links'>;
+  /** When given, each completed write-back is audited in the transaction recording it. */
+  audit?: Pick<AuditLog, 'append'>;
   /** Keyed by `connectorKey(system, connection)`. */
   connectors: ReadonlyMap<string, Connector>;
   clock: Clock;
@@ -79,6 +82,24 @@ export async function dispatchCommand(
     await deps.store.db.transaction(async (m) => {
       await deps.store.outbox.complete(row.id, result, now, m);
       if (echo) await deps.store.links.markWritten(echo, now, m);
+      if (deps.audit && written.outcome === 'done') {
+        await deps.audit.append(
+          [
+            {
+              actor: 'changebridge',
+              action: 'writeback.done',
+              subject: `${row.targetSystem}:${row.connection}:${row.target}`,
+              data: {
+                operation: row.operation,
+                idempotencyKey: row.idempotencyKey,
+                change: row.changeId,
+              },
+            },
+          ],
+          now,
+          m,
+        );
+      }
     });
   } catch (error) {
     return storeFailed(error, deps, base, fields);

@@ -1,4 +1,5 @@
 import PQueue from 'p-queue';
+import type { AuditLog } from '../audit/index.js';
 import type { Connector } from '../model/index.js';
 import type { Clock, Logger } from '../runtime/index.js';
 import type { Store } from '../store/index.js';
@@ -18,6 +19,8 @@ import {
 
 export interface DispatcherOptions {
   store: Pick<Store, 'db' | 'outbox' | 'links'>;
+  /** Audits every completed write-back (DESIGN §2: every state change is audited). */
+  audit?: Pick<AuditLog, 'append'>;
   connectors: readonly Connector[];
   clock: Clock;
   logger: Logger;
@@ -68,6 +71,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   for (const c of options.connectors) connectors.set(connectorKey(c.system, c.connection), c);
   const deps: CommandDeps = {
     store: options.store,
+    ...(options.audit ? { audit: options.audit } : {}),
     connectors,
     clock: options.clock,
     logger: options.logger,

@@ -196,5 +196,5 @@ export function correlationId(changeId: string): string {
 export function changeIdFromCorrelation(value: unknown): string | null {
   if (typeof value !== 'string' || !value.startsWith('changebridge:')) return null;
   const id = value.slice('changebridge:'.length);
-  return /^[0-9a-f-]{36}$/.test(id) ? id : null;
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id) ? id : null;
 }

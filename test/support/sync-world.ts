@@ -11,6 +11,7 @@ import {
   type ServiceNowSimulatorOptions,
 } from '../../connectors/servicenow/simulator.js';
 import { JiraSimulator, type JiraSimulatorOptions } from '../../connectors/jira/simulator.js';
+import { APPROVAL_LABELS } from '../../src/sync/plan-jira.js';
 
 /**
  * A ServiceNow and a Jira simulator on loopback and a changebridge configuration pointing
@@ -48,11 +49,37 @@ export async function startSimWorld(
   };
 }
 
+/** Per-host HTTP limits (config `http.defaults`); unset keys keep the test defaults. */
+export interface WorldHttpDefaults {
+  concurrency?: number;
+  intervalCap?: number;
+  intervalMs?: number;
+  maxRetries?: number;
+  baseBackoffMs?: number;
+  maxBackoffMs?: number;
+}
+
 export function worldConfigYaml(
   world: SimWorld,
   databaseUrl: string,
-  extra: { serverPort?: number; poll?: string; more?: string; logLevel?: string } = {},
+  extra: {
+    serverPort?: number;
+    poll?: string;
+    more?: string;
+    logLevel?: string;
+    http?: WorldHttpDefaults;
+  } = {},
 ): string {
+  const http: WorldHttpDefaults = {
+    intervalCap: 10000,
+    baseBackoffMs: 5,
+    maxBackoffMs: 200,
+    ...extra.http,
+  };
+  const httpLines = Object.entries(http)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `    ${k}: ${v}`)
+    .join('\n');
   return `database:
   url: '${databaseUrl}'
 server:
@@ -61,9 +88,7 @@ logging:
   level: ${extra.logLevel ?? 'debug'}
 http:
   defaults:
-    intervalCap: 10000
-    baseBackoffMs: 5
-    maxBackoffMs: 200
+${httpLines}
 connections:
   servicenow:
     baseUrl: ${world.servicenow.url}
@@ -91,17 +116,143 @@ schedules:
 ${extra.more ?? ''}`;
 }
 
-/** Points the simulators' webhooks (business rule, Jira admin webhook) at a daemon. */
-export function sendWebhooksTo(world: SimWorld, daemonUrl: string): void {
-  world.servicenow.setBusinessRule({
-    url: `${daemonUrl}/webhooks/servicenow`,
-    header: 'X-Changebridge-Secret',
-    secret: world.env.SN_WEBHOOK!,
-  });
-  world.jira.webhooks.register({
-    url: `${daemonUrl}/webhooks/jira`,
-    secret: world.env.JIRA_WEBHOOK!,
-  });
+/**
+ * Points the simulators' webhooks (business rule, Jira admin webhook) at a daemon; `only`
+ * points just one of them (replicas: each sender at a different daemon). Jira keeps every
+ * registration, so register a daemon URL once, not on each restart.
+ */
+export function sendWebhooksTo(
+  world: SimWorld,
+  daemonUrl: string,
+  only?: 'servicenow' | 'jira',
+): void {
+  if (only !== 'jira') {
+    world.servicenow.setBusinessRule({
+      url: `${daemonUrl}/webhooks/servicenow`,
+      header: 'X-Changebridge-Secret',
+      secret: world.env.SN_WEBHOOK!,
+    });
+  }
+  if (only !== 'servicenow') {
+    world.jira.webhooks.register({
+      url: `${daemonUrl}/webhooks/jira`,
+      secret: world.env.JIRA_WEBHOOK!,
+    });
+  }
+}
+
+/**
+ * Effects that must never happen twice, whatever crashed or ran concurrently (DESIGN §2):
+ * one line per repeat — a comment text twice on a Jira issue, a work note twice on a
+ * ServiceNow record, two change requests carrying one changebridge correlation id.
+ */
+export function repeatedEffects(world: SimWorld): string[] {
+  const out: string[] = [];
+  const repeats = (label: string, values: string[]) => {
+    const seen = new Map<string, number>();
+    for (const v of values) seen.set(v, (seen.get(v) ?? 0) + 1);
+    for (const [v, n] of seen) if (n > 1) out.push(`${label}: ${n}× ${v.slice(0, 160)}`);
+  };
+  for (const issue of world.jira.state.issues.values()) {
+    repeats(
+      `jira ${issue.key} comment`,
+      issue.comments.map((c) => JSON.stringify(c.body)),
+    );
+  }
+  const notes = new Map<string, string[]>();
+  for (const j of world.servicenow.state.table('sys_journal_field').values()) {
+    if (j.element !== 'work_notes') continue;
+    const key = `${j.name}/${j.element_id}`;
+    notes.set(key, [...(notes.get(key) ?? []), j.value ?? '']);
+  }
+  for (const [record, values] of notes) repeats(`servicenow ${record} work note`, values);
+  repeats(
+    'servicenow change_request correlation_id',
+    createdChangeRequests(world).map((r) => r.correlation_id!),
+  );
+  return out;
+}
+
+/** Change requests changebridge created (correlation id `changebridge:<change id>`). */
+export function createdChangeRequests(world: SimWorld): Record<string, string>[] {
+  return [...world.servicenow.state.table('change_request').values()].filter((r) =>
+    (r.correlation_id ?? '').startsWith('changebridge:'),
+  );
+}
+
+const SN_APPROVAL: Record<string, keyof typeof APPROVAL_LABELS> = {
+  requested: 'requested',
+  approved: 'approved',
+  rejected: 'rejected',
+};
+
+/**
+ * What still keeps the simulators and the canonical store apart; empty once a daemon has
+ * converged: every change request is a canonical change with its title, every Jira issue
+ * is linked and shows the approval label of its change request (none without one), each
+ * of `jiraOnlyKeys` has exactly one change request created for it and shows its number,
+ * and the inbox and outbox hold only finished rows (no pending, processing or dead ones).
+ */
+export async function convergenceProblems(
+  world: SimWorld,
+  db: Database,
+  jiraOnlyKeys: readonly string[],
+): Promise<string[]> {
+  const q = async <T>(sql: string): Promise<T[]> => (await db.dataSource.query(sql)) as T[];
+  const problems: string[] = [];
+  const changes = await q<{ id: string; change_key: string; title: string }>(
+    'SELECT id, change_key, title FROM changes',
+  );
+  const byKey = new Map(changes.map((c) => [c.change_key, c]));
+  const byId = new Map(changes.map((c) => [c.id, c]));
+  const requests = [...world.servicenow.state.table('change_request').values()];
+  const byNumber = new Map(requests.map((r) => [r.number!, r]));
+  for (const r of requests) {
+    const c = byKey.get(r.number!);
+    if (!c) problems.push(`servicenow ${r.number}: no canonical change`);
+    else if (c.title !== r.short_description)
+      problems.push(`servicenow ${r.number}: title "${c.title}", not "${r.short_description}"`);
+  }
+  const links = await q<{ change_id: string; external_key: string | null }>(
+    "SELECT change_id, external_key FROM links WHERE system_name = 'jira'",
+  );
+  const changeOf = new Map(links.map((l) => [l.external_key ?? '', byId.get(l.change_id)]));
+  const created = createdChangeRequests(world);
+  for (const issue of world.jira.state.issues.values()) {
+    const change = changeOf.get(issue.key);
+    if (!change) {
+      problems.push(`jira ${issue.key}: no canonical change`);
+      continue;
+    }
+    const number = issue.customFields.customfield_10100;
+    const request = typeof number === 'string' ? byNumber.get(number) : undefined;
+    if (!request && change.title !== issue.summary)
+      problems.push(`jira ${issue.key}: title "${change.title}", not "${issue.summary}"`);
+    const label = request ? APPROVAL_LABELS[SN_APPROVAL[request.approval!] ?? 'not_requested'] : null;
+    const shown = issue.labels.filter((l) => l.startsWith('change-')).join(',');
+    if (shown !== (label ?? '')) problems.push(`jira ${issue.key}: labels [${shown}], want [${label ?? ''}]`);
+    if (jiraOnlyKeys.includes(issue.key)) {
+      const mine = created.filter((r) => r.correlation_id === `changebridge:${change.id}`);
+      if (mine.length !== 1 || mine[0]!.number !== number)
+        problems.push(
+          `jira ${issue.key}: created [${mine.map((r) => r.number).join(',')}], shows ${String(number)}`,
+        );
+    }
+  }
+  const finished: Record<string, string[]> = {
+    inbox_events: ['done', 'ignored'],
+    outbox_commands: ['done', 'superseded'],
+  };
+  for (const [table, ok] of Object.entries(finished)) {
+    const counts = await q<{ status: string; n: number | string }>(
+      `SELECT status, COUNT(*) AS n FROM ${table} GROUP BY status`,
+    );
+    for (const c of counts)
+      if (!ok.includes(c.status)) problems.push(`${table}: ${Number(c.n)} ${c.status}`);
+  }
+  const [dead] = await q<{ n: number | string }>('SELECT COUNT(*) AS n FROM dead_letters');
+  if (Number(dead?.n ?? 0) > 0) problems.push(`dead_letters: ${Number(dead!.n)}`);
+  return problems;
 }
 
 export interface SyncHarness {

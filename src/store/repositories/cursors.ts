@@ -25,6 +25,11 @@ export class CursorRepository {
     await this.db.with(manager, (m) => m.getRepository(SourceCursorEntity).save(row));
   }
 
+  /** Every stream's cursor row: `updatedAt` is when its last poll pass started. */
+  list(): Promise<SourceCursorRow[]> {
+    return this.db.run((m) => m.getRepository(SourceCursorEntity).find());
+  }
+
   async reset(connection: string, stream: string): Promise<void> {
     await this.db.run((m) => m.getRepository(SourceCursorEntity).delete({ connection, stream }));
   }

@@ -16,13 +16,18 @@ interface WebhookExamples {
   examples: unknown[];
 }
 
-/** The first `@octokit/webhooks-examples` body of an event (optionally with an action). */
-export function githubExample(event: string, action?: string): unknown {
+/** Every `@octokit/webhooks-examples` body of an event. */
+export function githubExamples(event: string): unknown[] {
   const require = createRequire(import.meta.url);
   const all = require('@octokit/webhooks-examples') as WebhookExamples[];
-  const found = all
-    .find((e) => e.name === event)
-    ?.examples.find((x) => action === undefined || (x as { action?: string }).action === action);
+  return all.find((e) => e.name === event)?.examples ?? [];
+}
+
+/** The first `@octokit/webhooks-examples` body of an event (optionally with an action). */
+export function githubExample(event: string, action?: string): unknown {
+  const found = githubExamples(event).find(
+    (x) => action === undefined || (x as { action?: string }).action === action,
+  );
   if (!found) throw new Error(`no ${event} example`);
   return found;
 }

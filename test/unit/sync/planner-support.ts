@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { buildMappingSet, type MappingSet } from '../../../src/mapping/index.js';
-import { emptyChange, type Change, type Link, type LinkSyncState } from '../../../src/model/index.js';
+import {
+  emptyChange,
+  type Change,
+  type Link,
+  type LinkSyncState,
+} from '../../../src/model/index.js';
 import type { PlanInput, PlannerSettings } from '../../../src/sync/planner.js';
 
 /** Real shipped mappings, hand-built changes and links, and settings for planner tests. */

@@ -1,0 +1,239 @@
+/**
+ * Backfill benchmark (`npm run bench -- backfill`; DESIGN targets: ≥ 5,000 records/s on
+ * SQLite, ≥ 0.5 of a raw-driver insert of the same rows, peak RSS ≤ 256 MB).
+ *
+ * BENCH_RECORDS (50,000) ServiceNow change requests and as many Jira issues are seeded
+ * into the simulators, which run in this process. `changebridge migrate` and then
+ * `changebridge backfill` run as child processes from source (tsx), so the backfill's peak
+ * RSS (sampled from /proc) excludes the simulators and their data. records/s counts change
+ * requests + issues over the child's wall time, start-up included; the approvals and
+ * incidents the ServiceNow streams also read are extra work, not counted.
+ *
+ * Baseline, same run: the `changes` and `links` rows the backfill wrote are read back and
+ * inserted into a fresh, migrated database of the same dialect with the raw driver
+ * (support/raw-copy.ts); raw records/s = the same record count over that insert time.
+ * Runs on SQLite (temp file) and on MySQL/MariaDB at CHANGEBRIDGE_TEST_MYSQL_URL (default
+ * mysql://root@127.0.0.1:3306/, fresh databases created and dropped), skipped with a
+ * message when unreachable. Numbers are printed; a missed target does not fail the run.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import mysql from 'mysql2/promise';
+import { seedJira } from '../../connectors/jira/simulator-seed.js';
+import { seedServiceNow } from '../../connectors/servicenow/simulator-seed.js';
+import { Database } from '../../src/store/index.js';
+import { startSimWorld, type SimWorld } from '../../test/support/sync-world.js';
+import { runCli, runCliOk } from './support/cli-process.js';
+import { countRows, rawInsert, readCanonical } from './support/raw-copy.js';
+import { benchConfigYaml, writeBenchConfig } from './support/sim-config.js';
+
+const N = Number(process.env.BENCH_RECORDS ?? 50_000);
+const SEED = 42;
+const MYSQL_URL = process.env.CHANGEBRIDGE_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/';
+const TARGET = { sqliteRate: 5000, ratio: 0.5, rssMb: 256 };
+const COUNTED = ['changes', 'links', 'approvals', 'incidents', 'outbox_commands', 'inbox_events'];
+
+interface Outcome {
+  dialect: string;
+  records: number;
+  seconds: number;
+  /** Sum of the per-stream times the backfill printed (no process start-up). */
+  streamSeconds: number;
+  rawSeconds: number;
+  rawRows: number;
+  peakRssMb: number;
+  exitCode: number | string;
+  counts: Record<string, unknown>;
+  streams: string[];
+  simReads: number;
+  simWrites: number;
+}
+
+/** A migrated, empty database at `url` (typeorm migrations, as `changebridge migrate`). */
+async function migrateFresh(url: string): Promise<void> {
+  const db = await Database.open({ url, createDatabase: true });
+  try {
+    await db.migrate();
+  } finally {
+    await db.close();
+  }
+}
+
+function simRequests(world: SimWorld): { method: string }[] {
+  return [...world.servicenow.requests, ...world.jira.requests];
+}
+
+async function measure(
+  world: SimWorld,
+  dialect: string,
+  url: string,
+  rawUrl: string,
+): Promise<Outcome> {
+  const config = writeBenchConfig(benchConfigYaml(world, url));
+  await runCliOk(['migrate', '--config', config], { env: world.env });
+  const before = simRequests(world).length;
+  console.log(`  ${dialect}: backfilling…`);
+  const run = await runCli(['backfill', '--config', config], { env: world.env });
+  await new Promise((r) => setTimeout(r, 50)); // the simulators log a request on socket close
+  const during = simRequests(world).slice(before);
+  const streams = run.output
+    .split('\n')
+    .filter((l) => /^\S+\/\S+: \d+ records/.test(l))
+    .map((l) => l.trim());
+  if (streams.length === 0)
+    throw new Error(`[bench] backfill printed no stream results:\n${run.output.slice(-4000)}`);
+  const streamSeconds = streams
+    .map((l) => Number(/ in ([\d.]+) s$/.exec(l)?.[1] ?? 0))
+    .reduce((a, b) => a + b, 0);
+  const counts = await countRows(url, COUNTED);
+  const rows = await readCanonical(url);
+  await migrateFresh(rawUrl);
+  const rawMs = await rawInsert(rawUrl, rows);
+  return {
+    dialect,
+    records: 2 * N,
+    seconds: run.ms / 1000,
+    streamSeconds,
+    rawSeconds: rawMs / 1000,
+    rawRows: rows.changes.length + rows.links.length,
+    peakRssMb: run.peakRssMb,
+    exitCode: run.code,
+    counts,
+    streams,
+    simReads: during.filter((r) => r.method === 'GET').length,
+    simWrites: during.filter((r) => r.method !== 'GET').length,
+  };
+}
+
+async function sqlite(world: SimWorld): Promise<Outcome> {
+  const dir = mkdtempSync(join(tmpdir(), 'cb-bench-backfill-'));
+  try {
+    return await measure(
+      world,
+      'SQLite',
+      `sqlite:${join(dir, 'backfill.db')}`,
+      `sqlite:${join(dir, 'raw.db')}`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function mariadb(world: SimWorld): Promise<Outcome | string> {
+  const base = new URL(MYSQL_URL);
+  const server = { host: base.hostname, port: Number(base.port || 3306) };
+  const credentials = {
+    user: decodeURIComponent(base.username),
+    password: decodeURIComponent(base.password),
+  };
+  let admin: mysql.Connection;
+  try {
+    admin = await mysql.createConnection({ ...server, ...credentials, connectTimeout: 3000 });
+  } catch (error) {
+    return `skipped: ${base.host} unreachable (${(error as Error).message}); set CHANGEBRIDGE_TEST_MYSQL_URL`;
+  }
+  const suffix = randomBytes(3).toString('hex');
+  const names = [`cb_bench_backfill_${suffix}`, `cb_bench_raw_${suffix}`];
+  const urlOf = (db: string): string => {
+    const u = new URL(MYSQL_URL);
+    u.pathname = `/${db}`;
+    return u.toString();
+  };
+  try {
+    const [version] = await admin.query('SELECT VERSION() AS v');
+    const label = /mariadb/i.test((version as { v: string }[])[0]?.v ?? '')
+      ? 'MariaDB'
+      : 'MySQL';
+    return await measure(world, label, urlOf(names[0]!), urlOf(names[1]!));
+  } finally {
+    for (const name of names) await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
+    await admin.end();
+  }
+}
+
+function verdict(ok: boolean): string {
+  return ok ? 'PASS' : 'FAIL';
+}
+
+function report(outcomes: Outcome[]): void {
+  const head = [
+    'dialect',
+    'records',
+    'seconds',
+    'records/s',
+    'raw rec/s',
+    'ratio',
+    'peak RSS MB',
+    'rate?',
+    'ratio?',
+    'RSS?',
+  ];
+  const widths = [9, 8, 8, 10, 10, 6, 12, 6, 6, 6];
+  const line = (cells: string[]): string =>
+    '  ' + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' ');
+  console.log(`\n${line(head)}`);
+  for (const o of outcomes) {
+    const rate = o.records / o.seconds;
+    const rawRate = o.records / o.rawSeconds;
+    const ratio = rate / rawRate;
+    console.log(
+      line([
+        o.dialect,
+        String(o.records),
+        o.seconds.toFixed(1),
+        rate.toFixed(0),
+        rawRate.toFixed(0),
+        ratio.toFixed(3),
+        o.peakRssMb.toFixed(0),
+        o.dialect === 'SQLite' ? verdict(rate >= TARGET.sqliteRate) : 'n/a',
+        verdict(ratio >= TARGET.ratio),
+        verdict(o.peakRssMb <= TARGET.rssMb),
+      ]),
+    );
+  }
+  console.log(
+    `  targets: ≥ ${TARGET.sqliteRate} records/s on SQLite, ratio ≥ ${TARGET.ratio}, peak RSS ≤ ${TARGET.rssMb} MB`,
+  );
+  for (const o of outcomes) {
+    console.log(`\n  ${o.dialect} details`);
+    console.log(
+      `    backfill exit ${o.exitCode}; ${o.seconds.toFixed(1)} s wall (child process, tsx start-up included), ` +
+        `${o.streamSeconds.toFixed(1)} s inside the streams → ${(o.records / o.streamSeconds).toFixed(0)} records/s`,
+    );
+    for (const s of o.streams) console.log(`    ${s}`);
+    console.log(`    rows read back: ${JSON.stringify(o.counts)}`);
+    console.log(
+      `    raw insert: ${o.rawRows} rows (changes + links) in ${o.rawSeconds.toFixed(2)} s = ` +
+        `${(o.rawRows / o.rawSeconds).toFixed(0)} rows/s`,
+    );
+    console.log(`    simulator requests during backfill: ${o.simReads} GET, ${o.simWrites} other`);
+  }
+}
+
+export default async function main(): Promise<void> {
+  console.log(
+    `\nbackfill: ${N} ServiceNow change requests + ${N} Jira issues (BENCH_RECORDS), seed ${SEED}`,
+  );
+  const world = await startSimWorld();
+  try {
+    const seeding = performance.now();
+    const sn = seedServiceNow(world.servicenow.state, { changes: N, seed: SEED });
+    seedJira(world.jira.state, { issues: N, seed: SEED, changeNumberField: 'customfield_10100' });
+    console.log(
+      `  seeded in ${((performance.now() - seeding) / 1000).toFixed(1)} s (not measured): ` +
+        `${sn.changes.length} changes, ${sn.approvals.length} approvals, ` +
+        `${sn.incidents.length} incidents, ${sn.users.length} users; ` +
+        `${world.jira.state.issues.size} issues`,
+    );
+    const outcomes = [await sqlite(world)];
+    const maria = await mariadb(world);
+    if (typeof maria === 'string') console.log(`  MySQL/MariaDB: ${maria}`);
+    else outcomes.push(maria);
+    report(outcomes);
+  } finally {
+    await world.close();
+  }
+}

@@ -1,0 +1,95 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+
+/**
+ * `changebridge <args>` as a child process, from source through tsx (as
+ * test/support/daemon-process.ts does), so a benchmark can time one command and read its
+ * peak memory apart from the simulators running in the benchmark's own process.
+ *
+ * Peak RSS is sampled from /proc/<pid>/status every 100 ms: VmHWM (the kernel's high-water
+ * mark) and VmRSS, keeping the largest seen. VmHWM vanishes with the process, so growth in
+ * the last < 100 ms before exit can be missed; on a run of seconds that is noise.
+ * BENCH_CHILD_NODE_ARGS (space-separated, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") is
+ * passed to the child's node, for profiling.
+ */
+const repoRoot = resolve(import.meta.dirname, '../../..');
+const entry = join(repoRoot, 'src/cli/bin.ts');
+const tsx = pathToFileURL(join(repoRoot, 'node_modules/tsx/dist/loader.mjs')).href;
+
+export interface CliRun {
+  /** Exit code, or the signal name that ended it. */
+  code: number | string;
+  ms: number;
+  /** Largest VmHWM / VmRSS seen while it ran, in MiB (NaN when /proc was unreadable). */
+  peakRssMb: number;
+  /** stdout + stderr. */
+  output: string;
+}
+
+function rssKb(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const hwm = /^VmHWM:\s+(\d+) kB/m.exec(status)?.[1];
+    const rss = /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1];
+    return Math.max(Number(hwm ?? 0), Number(rss ?? 0));
+  } catch {
+    return 0; // gone already
+  }
+}
+
+export function runCli(
+  args: string[],
+  opts: { env: Record<string, string>; cwd?: string },
+): Promise<CliRun> {
+  const nodeArgs = (process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const started = performance.now();
+  const child = spawn(process.execPath, [...nodeArgs, '--import', tsx, entry, ...args], {
+    cwd: opts.cwd ?? repoRoot,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  let peakKb = 0;
+  const sample = (): void => {
+    if (child.pid !== undefined) peakKb = Math.max(peakKb, rssKb(child.pid));
+  };
+  const timer = setInterval(sample, 100);
+  return new Promise((done, fail) => {
+    child.once('error', (error) => {
+      clearInterval(timer);
+      fail(error);
+    });
+    child.once('exit', (code, signal) => {
+      const ms = performance.now() - started;
+      clearInterval(timer);
+      // stdout may still hold buffered output after 'exit'; 'close' follows once it drained.
+      child.once('close', () =>
+        done({
+          code: code ?? signal ?? -1,
+          ms,
+          peakRssMb: peakKb > 0 ? peakKb / 1024 : Number.NaN,
+          output,
+        }),
+      );
+    });
+  });
+}
+
+/** Runs a command that must succeed; throws with its output otherwise. */
+export async function runCliOk(
+  args: string[],
+  opts: { env: Record<string, string>; cwd?: string },
+): Promise<CliRun> {
+  const run = await runCli(args, opts);
+  if (run.code !== 0) {
+    throw new Error(
+      `[bench] changebridge ${args.join(' ')} exited ${run.code}:\n${run.output.slice(-4000)}`,
+    );
+  }
+  return run;
+}
