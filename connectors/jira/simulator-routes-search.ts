@@ -35,6 +35,17 @@ function decodeToken(token: string, jql: string): number {
 
 export function searchRoutes(deps: IssueRouteDeps): Route[] {
   const { state, ctx } = deps;
+  // The same JQL over unchanged issues (in the same minute, for relative dates) gives the
+  // same result: paging through 50,000 issues must not re-evaluate it 500 times.
+  let memo: { jql: string; version: number; minute: number; hits: SimIssue[] } | null = null;
+  const runSearchMemo = (jql: string): SimIssue[] => {
+    const minute = Math.floor(state.nowMs() / 60_000);
+    if (memo && memo.jql === jql && memo.version === state.version && memo.minute === minute)
+      return memo.hits;
+    const hits = search(state, jql, ctx.timeZone);
+    memo = { jql, version: state.version, minute, hits };
+    return hits;
+  };
   const runSearch = (input: {
     jql: unknown;
     nextPageToken: unknown;
@@ -45,7 +56,7 @@ export function searchRoutes(deps: IssueRouteDeps): Route[] {
     const jql = typeof input.jql === 'string' ? input.jql : '';
     let hits: SimIssue[];
     try {
-      hits = search(state, jql, ctx.timeZone);
+      hits = runSearchMemo(jql);
     } catch (e) {
       if (e instanceof JqlError)
         throw new SimHttpError(400, [`Error in the JQL Query: ${e.message}`]);

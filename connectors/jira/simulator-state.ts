@@ -137,7 +137,16 @@ export class SimState {
     this.listeners.push(listener);
   }
 
+  /** The simulator's clock. */
+  nowMs(): number {
+    return this.now();
+  }
+
+  /** Bumped on every change: lets a search reuse its result while nothing changed. */
+  version = 0;
+
   private emit(change: SimChange): void {
+    this.version += 1;
     for (const l of this.listeners) l(change);
   }
 

@@ -33,7 +33,20 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+const UTC_NAMES = new Set(['UTC', 'Etc/UTC', 'GMT', 'Etc/GMT', 'Z']);
+
 function partsIn(date: Date, timeZone: string): Parts {
+  if (UTC_NAMES.has(timeZone)) {
+    // Intl's formatToParts is slow; UTC needs none of it.
+    return {
+      year: date.getUTCFullYear(),
+      month: date.getUTCMonth() + 1,
+      day: date.getUTCDate(),
+      hour: date.getUTCHours(),
+      minute: date.getUTCMinutes(),
+      second: date.getUTCSeconds(),
+    };
+  }
   const out: Record<string, number> = {};
   for (const p of formatter(timeZone).formatToParts(date)) {
     if (p.type !== 'literal') out[p.type] = Number(p.value);

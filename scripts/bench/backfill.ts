@@ -4,7 +4,8 @@
  *
  * BENCH_RECORDS (50,000) ServiceNow change requests and as many Jira issues are seeded
  * into the simulators, which run in this process. `changebridge migrate` and then
- * `changebridge backfill` run as child processes from source (tsx), so the backfill's peak
+ * `changebridge backfill` run as child processes from source (tsx; BENCH_CLI=dist for the
+ * built bin, see support/cli-process.ts), so the backfill's peak
  * RSS (sampled from /proc) excludes the simulators and their data. records/s counts change
  * requests + issues over the child's wall time, start-up included; the approvals and
  * incidents the ServiceNow streams also read are extra work, not counted.
@@ -50,6 +51,10 @@ interface Outcome {
   streams: string[];
   simReads: number;
   simWrites: number;
+  /** Time this process (the simulators, nothing else) was busy during the backfill. */
+  simBusySeconds: number;
+  /** Peak RSS of `changebridge migrate`: what the CLI costs before any data. */
+  migrateRssMb: number;
 }
 
 /** A migrated, empty database at `url` (typeorm migrations, as `changebridge migrate`). */
@@ -73,10 +78,14 @@ async function measure(
   rawUrl: string,
 ): Promise<Outcome> {
   const config = writeBenchConfig(benchConfigYaml(world, url));
-  await runCliOk(['migrate', '--config', config], { env: world.env });
+  const migrate = await runCliOk(['migrate', '--config', config], { env: world.env });
   const before = simRequests(world).length;
   console.log(`  ${dialect}: backfilling…`);
+  // While the child runs, this process only serves the simulators: its event-loop
+  // utilisation is how long they kept the backfill waiting (it reads pages one at a time).
+  const elu = performance.eventLoopUtilization();
   const run = await runCli(['backfill', '--config', config], { env: world.env });
+  const simBusyMs = performance.eventLoopUtilization(elu).active;
   await new Promise((r) => setTimeout(r, 50)); // the simulators log a request on socket close
   const during = simRequests(world).slice(before);
   const streams = run.output
@@ -105,6 +114,8 @@ async function measure(
     streams,
     simReads: during.filter((r) => r.method === 'GET').length,
     simWrites: during.filter((r) => r.method !== 'GET').length,
+    simBusySeconds: simBusyMs / 1000,
+    migrateRssMb: migrate.peakRssMb,
   };
 }
 
@@ -144,9 +155,7 @@ async function mariadb(world: SimWorld): Promise<Outcome | string> {
   };
   try {
     const [version] = await admin.query('SELECT VERSION() AS v');
-    const label = /mariadb/i.test((version as { v: string }[])[0]?.v ?? '')
-      ? 'MariaDB'
-      : 'MySQL';
+    const label = /mariadb/i.test((version as { v: string }[])[0]?.v ?? '') ? 'MariaDB' : 'MySQL';
     return await measure(world, label, urlOf(names[0]!), urlOf(names[1]!));
   } finally {
     for (const name of names) await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
@@ -200,7 +209,7 @@ function report(outcomes: Outcome[]): void {
   for (const o of outcomes) {
     console.log(`\n  ${o.dialect} details`);
     console.log(
-      `    backfill exit ${o.exitCode}; ${o.seconds.toFixed(1)} s wall (child process, tsx start-up included), ` +
+      `    backfill exit ${o.exitCode}; ${o.seconds.toFixed(1)} s wall (child process, start-up included), ` +
         `${o.streamSeconds.toFixed(1)} s inside the streams → ${(o.records / o.streamSeconds).toFixed(0)} records/s`,
     );
     for (const s of o.streams) console.log(`    ${s}`);
@@ -209,7 +218,14 @@ function report(outcomes: Outcome[]): void {
       `    raw insert: ${o.rawRows} rows (changes + links) in ${o.rawSeconds.toFixed(2)} s = ` +
         `${(o.rawRows / o.rawSeconds).toFixed(0)} rows/s`,
     );
-    console.log(`    simulator requests during backfill: ${o.simReads} GET, ${o.simWrites} other`);
+    console.log(
+      `    simulator requests during backfill: ${o.simReads} GET, ${o.simWrites} other; ` +
+        `simulators busy ${o.simBusySeconds.toFixed(1)} s of the ${o.seconds.toFixed(1)} s ` +
+        `→ ${(o.records / Math.max(0.001, o.seconds - o.simBusySeconds)).toFixed(0)} records/s without them`,
+    );
+    console.log(
+      `    peak RSS: backfill ${o.peakRssMb.toFixed(0)} MB; \`changebridge migrate\` (start-up floor) ${o.migrateRssMb.toFixed(0)} MB`,
+    );
   }
 }
 

@@ -38,6 +38,7 @@ export class AuditLog {
       let seq = Number(tip.seq);
       let prevHash = tip.hash;
       const written: AuditEvent[] = [];
+      const rows: unknown[][] = [];
       for (const entry of entries) {
         seq += 1;
         const dataJson = auditDataJson(entry.data);
@@ -50,19 +51,16 @@ export class AuditLog {
           subject: entry.subject,
           dataJson,
         });
-        await m.query(
-          'INSERT INTO audit_events (seq, at, actor, action, subject, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-          [
-            seq,
-            this.db.sqlDate(at),
-            entry.actor,
-            entry.action,
-            entry.subject,
-            dataJson,
-            prevHash,
-            hash,
-          ],
-        );
+        rows.push([
+          seq,
+          this.db.sqlDate(at),
+          entry.actor,
+          entry.action,
+          entry.subject,
+          dataJson,
+          prevHash,
+          hash,
+        ]);
         written.push({
           seq,
           at,
@@ -74,6 +72,15 @@ export class AuditLog {
           hash,
         });
         prevHash = hash;
+      }
+      // Multi-row inserts: one round trip per 100 events on MySQL.
+      for (let i = 0; i < rows.length; i += 100) {
+        const chunk = rows.slice(i, i + 100);
+        await m.query(
+          'INSERT INTO audit_events (seq, at, actor, action, subject, data, prev_hash, hash) VALUES ' +
+            chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', '),
+          chunk.flat(),
+        );
       }
       await m.query('UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1', [seq, prevHash]);
       return written;

@@ -15,3 +15,5 @@ export * from './repositories/cursors.js';
 export * from './repositories/job-leases.js';
 export type { ClaimOptions, FailOptions } from './repositories/leased-queue.js';
 export * from './repositories/retention.js';
+export * from './repositories/sync-rows.js';
+export * from './row-codec.js';

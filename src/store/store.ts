@@ -1,5 +1,6 @@
 import { Database, type DatabaseOptions } from './database.js';
 import { ChangeRepository } from './repositories/changes.js';
+import { SyncRows } from './repositories/sync-rows.js';
 import { CursorRepository } from './repositories/cursors.js';
 import { DeadLetterRepository } from './repositories/dead-letters.js';
 import { InboxRepository } from './repositories/inbox.js';
@@ -32,6 +33,7 @@ export function createStore(db: Database) {
     deadLetters: new DeadLetterRepository(db),
     cursors: new CursorRepository(db),
     jobLeases: new JobLeaseRepository(db),
+    syncRows: new SyncRows(db),
   };
 }
 

@@ -8,6 +8,35 @@ import { applyEvent } from './apply-event.js';
 import type { ApplyContext, SyncSettings } from './context.js';
 import { planTouched } from './plan-commit.js';
 import type { PolicyHook } from './policy-hook.js';
+import { emptyCache, prefetch } from './tx-cache.js';
+import { sourceId, type SourceEvent as Ev } from '../model/index.js';
+
+const PEOPLE_CACHE_LIMIT = 100_000;
+const peopleCaches = new WeakMap<ApplyDeps, Map<string, string>>();
+
+/** The process-wide identity → Person cache (bounded: cleared when it grows too big). */
+function peopleCache(deps: ApplyDeps): Map<string, string> {
+  let cache = deps.people ?? peopleCaches.get(deps);
+  if (!cache) {
+    cache = new Map();
+    peopleCaches.set(deps, cache);
+  }
+  if (cache.size > PEOPLE_CACHE_LIMIT) cache.clear();
+  return cache;
+}
+
+function recordIdOf(event: Ev): string | null {
+  try {
+    return sourceId({
+      system: event.system,
+      kind: event.kind,
+      connection: event.connection,
+      externalId: event.externalId ?? '',
+    });
+  } catch {
+    return null; // applyEvent reports it
+  }
+}
 
 export interface ApplyDeps {
   store: Store;
@@ -17,6 +46,8 @@ export interface ApplyDeps {
   policy: PolicyHook;
   clock: Clock;
   logger: Logger;
+  /** identity → Person id, shared by every transaction of this process. */
+  people?: Map<string, string>;
 }
 
 export interface BatchItem {
@@ -43,7 +74,9 @@ export async function applyBatch(
     try {
       return await applyTogether(deps, items, extra);
     } catch {
-      // fall through: find the culprit one event at a time
+      // fall through: find the culprit one event at a time. People the rolled-back
+      // transaction created are gone again: forget them.
+      peopleCache(deps).clear();
     }
   }
   const results: ItemResult[] = [];
@@ -51,6 +84,7 @@ export async function applyBatch(
     try {
       results.push(...(await applyTogether(deps, [item], extra)));
     } catch (error) {
+      peopleCache(deps).clear();
       results.push({ outcome: 'failed', error });
     }
   }
@@ -76,8 +110,13 @@ async function applyTogether(
       touched: new Set(),
       createFrom: new Map(),
       findings: [],
-      people: new Map(),
+      people: peopleCache(deps),
+      cache: emptyCache(),
     };
+    await prefetch(
+      ctx,
+      items.map((i) => recordIdOf(i.event)).filter((id) => id !== null),
+    );
     const results: ItemResult[] = [];
     for (const item of items) {
       const outcome = await applyEvent(ctx, item.event);

@@ -15,6 +15,14 @@ import { digest } from './plan-keys.js';
 import { changeIdFromCorrelation } from './planner.js';
 import { resolvePersonId } from './people.js';
 import { nameUuid, rawField } from './record-facts.js';
+import {
+  changeById,
+  changeByKey,
+  linksOfChange,
+  linksOfRecord,
+  putLink,
+  saveChange,
+} from './tx-cache.js';
 
 /**
  * Applies one change record (a ServiceNow change_request, a Jira issue) to the canonical
@@ -39,7 +47,7 @@ export async function applyChangeRecord(
   patch: Record<string, unknown>,
   version: string | null,
 ): Promise<ApplyOutcome> {
-  const { m, store, settings } = ctx;
+  const { settings } = ctx;
   const record = mapping.unwrapRecord(event.payload);
   const externalId = event.externalId ?? '';
   const recordId = sourceId({
@@ -50,7 +58,7 @@ export async function applyChangeRecord(
   });
   const externalKey =
     event.system === 'servicenow' ? String(patch.key ?? '') || null : externalId || null;
-  const [existing] = await store.links.findByRecord(recordId, m);
+  const [existing] = await linksOfRecord(ctx, recordId);
   if (existing && version && existing.sourceVersion && version <= existing.sourceVersion) {
     return {
       outcome: 'ignored',
@@ -60,7 +68,7 @@ export async function applyChangeRecord(
           : `version ${version} of ${recordId} is older than the applied ${existing.sourceVersion}`,
     };
   }
-  let change = existing ? await store.changes.findById(existing.changeId, m) : null;
+  let change = existing ? await changeById(ctx, existing.changeId) : null;
   if (!change) change = await findChange(ctx, event, record, patch);
   const creating = change === null;
   const tenant = typeof patch.tenant === 'string' ? patch.tenant : settings.defaultTenant;
@@ -68,7 +76,7 @@ export async function applyChangeRecord(
   const before: Change =
     change ??
     emptyChange(nameUuid(recordId), { key, title: String(patch.title ?? key), tenant }, ctx.now);
-  const links = creating ? [] : await store.links.findByChange(before.id, m);
+  const links = creating ? [] : await linksOfChange(ctx, before.id);
   const sor = settings.systemOfRecord;
   const primary =
     event.system === sor ||
@@ -104,11 +112,7 @@ export async function applyChangeRecord(
   if (creating || changed.length > 0) {
     const events = [...before.sourceEventIds, `${event.source}/${event.deliveryKey}`].slice(-20);
     try {
-      saved = await store.changes.save(
-        { ...(next as unknown as Change), sourceEventIds: events },
-        ctx.now,
-        m,
-      );
+      saved = await saveChange(ctx, { ...(next as unknown as Change), sourceEventIds: events });
     } catch (error) {
       if (error instanceof ConcurrentUpdateError) throw new RetryEventError(error.message);
       throw error;
@@ -160,15 +164,16 @@ export async function applyChangeRecord(
     syncState: { base: merge.base, written },
     updatedAt: ctx.now,
   };
-  await store.links.upsert(link, m);
-  if (!existing) {
+  await putLink(ctx, link);
+  if (!existing && !creating) {
+    // (A change created from this record says so in its change.created event.)
     ctx.audit.push({
       actor: 'changebridge',
       action: 'link.created',
       subject: saved.key,
       data: { change: saved.id, record: recordId, url: link.url },
     });
-  } else if (merge.unchanged && existing.lastWrittenHash) {
+  } else if (merge.unchanged && existing?.lastWrittenHash) {
     ctx.logger.debug('sync.echo', { record: recordId, change: saved.key });
   }
   for (const c of merge.conflicts) recordConflict(ctx, saved, recordId, c);
@@ -184,17 +189,16 @@ async function findChange(
   record: unknown,
   patch: Record<string, unknown>,
 ): Promise<Change | null> {
-  const { store, m } = ctx;
   if (event.system === 'servicenow') {
     const field = ctx.settings.correlationFields.get(event.connection);
     const id = field ? changeIdFromCorrelation(rawField(record, [field])) : null;
     if (id) {
-      const created = await store.changes.findById(id, m);
+      const created = await changeById(ctx, id);
       if (created) return created;
     }
   }
   const key = typeof patch.key === 'string' ? patch.key : null;
-  return key && isChangeNumber(ctx, key) ? store.changes.findByKey(key, m) : null;
+  return key && isChangeNumber(ctx, key) ? changeByKey(ctx, key) : null;
 }
 
 export function isChangeNumber(ctx: Pick<ApplyContext, 'settings'>, key: string): boolean {

@@ -40,7 +40,7 @@ export async function applyApproval(
 ): Promise<ApplyOutcome> {
   const { store, m } = ctx;
   const ref = String(patch.changeId ?? '');
-  const owner = (await store.links.findByExternalId(event.system, ref, m)).find(
+  const owner = (await store.syncRows.linksByExternalId(m, event.system, ref)).find(
     (l) => l.kind === 'change_request' || l.kind === 'issue',
   );
   if (!owner) {
@@ -50,7 +50,7 @@ export async function applyApproval(
     );
   }
   const id = recordIdOf(event);
-  const prev = await store.approvals.get(id, m);
+  const [prev] = await store.syncRows.approvals.selectIn(m, 'id', [id]);
   const record = mapping.unwrapRecord(event.payload);
   const approver = (await resolvePersonId(ctx, patch.approver, record)) ?? String(patch.approver);
   const row: Approval = {
@@ -66,7 +66,7 @@ export async function applyApproval(
     sourceEventIds: keep(prev?.sourceEventIds ?? [], event),
     updatedAt: ctx.now,
   };
-  await store.approvals.upsert(row, m);
+  await store.syncRows.approvals.upsert(m, row, ['id']);
   if (!prev || prev.decision !== row.decision || prev.approver !== row.approver) {
     ctx.audit.push({
       actor: `${event.system}:${event.connection}`,
@@ -246,14 +246,14 @@ export async function applyIncident(
 ): Promise<ApplyOutcome> {
   const { store, m } = ctx;
   const id = recordIdOf(event);
-  const prev = await store.incidents.get(id, m);
+  const [prev] = await store.syncRows.incidents.selectIn(m, 'id', [id]);
   const row = {
     ...(patch as unknown as Incident),
     id,
     sourceEventIds: keep(prev?.sourceEventIds ?? [], event),
     updatedAt: ctx.now,
   } as Incident;
-  await store.incidents.upsert(row, m);
+  await store.syncRows.incidents.upsert(m, row, ['id']);
   if (!prev) {
     ctx.audit.push({
       actor: `${event.system}:${event.connection}`,

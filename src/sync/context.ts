@@ -7,6 +7,7 @@ import type { Logger } from '../runtime/index.js';
 import type { Store } from '../store/index.js';
 import type { PlannerSettings } from './planner.js';
 import { rawField } from './record-facts.js';
+import type { TxCache } from './tx-cache.js';
 
 /** Everything the processor's steps read from the configuration, resolved once. */
 export interface SyncSettings extends PlannerSettings {
@@ -65,8 +66,9 @@ export interface ApplyContext {
   /** Change id → the Jira issue link a change request should be created from. */
   createFrom: Map<string, Link>;
   findings: Finding[];
-  /** identity → Person id, for this transaction. */
+  /** identity → Person id; shared across transactions (people are never deleted). */
   people: Map<string, string>;
+  cache: TxCache;
 }
 
 /** A link back to the record in its own system, for people and auditors. */

@@ -39,7 +39,12 @@ export function jsonValue(value: unknown): unknown {
 }
 
 export function sameValue(a: unknown, b: unknown): boolean {
-  return canonicalJson(jsonValue(a)) === canonicalJson(jsonValue(b));
+  const x = jsonValue(a);
+  const y = jsonValue(b);
+  if (x === y) return true;
+  // Primitives that differ are different; only lists and objects need a deep compare.
+  if (x === null || y === null || typeof x !== 'object' || typeof y !== 'object') return false;
+  return canonicalJson(x) === canonicalJson(y);
 }
 
 /** SHA-256 of the canonical JSON of `names` picked from `values` (missing → null). */

@@ -1,5 +1,6 @@
 import type { ApplyContext } from './context.js';
-import type { PolicyHook } from './policy-hook.js';
+import { EMPTY_POLICY_SET, type PolicyHook } from './policy-hook.js';
+import { changeById, linksOfChange } from './tx-cache.js';
 import { planChange } from './planner.js';
 
 /**
@@ -11,11 +12,13 @@ export async function planTouched(ctx: ApplyContext, policy: PolicyHook): Promis
   const { store, m, now } = ctx;
   let enqueued = 0;
   for (const changeId of [...ctx.touched].sort()) {
-    const change = await store.changes.findById(changeId, m);
+    const change = await changeById(ctx, changeId);
     if (!change) continue;
-    const links = await store.links.findByChange(changeId, m);
-    const approvals = await store.approvals.find({ changeId }, m);
-    ctx.findings.push(...policy.evaluate({ change, links, approvals, now }));
+    const links = await linksOfChange(ctx, changeId);
+    if (policy !== EMPTY_POLICY_SET) {
+      const approvals = await store.approvals.find({ changeId }, m);
+      ctx.findings.push(...policy.evaluate({ change, links, approvals, now }));
+    }
     const commands = planChange({
       change,
       links,
@@ -24,8 +27,7 @@ export async function planTouched(ctx: ApplyContext, policy: PolicyHook): Promis
       createFrom: ctx.createFrom.get(changeId) ?? null,
     });
     for (const { supersedes, ...cmd } of commands) {
-      const res = await store.outbox.enqueue(cmd, now, m);
-      if (!res.inserted) continue;
+      if (!(await store.syncRows.enqueue(m, cmd, now))) continue;
       enqueued += 1;
       if (supersedes)
         await store.outbox.supersede(changeId, supersedes, cmd.idempotencyKey, now, m);

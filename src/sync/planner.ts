@@ -63,13 +63,16 @@ function planFields(change: Change, link: Link, mapping: CompiledMapping): Plann
   const names = writtenFields(mapping);
   if (names.length === 0) return null;
   const values = change as unknown as Record<string, unknown>;
-  const desiredHash = projectionHash(names, values);
-  if (link.syncState?.written.fields === desiredHash) return null;
   const base = link.syncState?.base ?? {};
-  const shows = names.every(
-    (n) => Object.prototype.hasOwnProperty.call(base, n) && sameValue(base[n], values[n]),
+  // A field the record never carried (base unknown) needs no write while it is empty.
+  const shows = names.every((n) =>
+    Object.prototype.hasOwnProperty.call(base, n)
+      ? sameValue(base[n], values[n])
+      : values[n] === null || values[n] === undefined || values[n] === '',
   );
   if (shows) return null; // the record already shows every value
+  const desiredHash = projectionHash(names, values);
+  if (link.syncState?.written.fields === desiredHash) return null;
   const canonical: Record<string, unknown> = {};
   for (const n of names) canonical[n] = values[n];
   const reversed = mapping.reverse(canonical);

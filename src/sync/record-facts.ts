@@ -32,6 +32,8 @@ export function normaliseStamp(raw: string): string | null {
   let s = raw.trim();
   if (/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(s)) s = `${s.replace(' ', 'T')}Z`;
   s = s.replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
+  // A stamp without a zone is UTC (vendors send UTC), never the machine's local time.
+  if (/T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(s)) s = `${s}Z`;
   const ms = Date.parse(s);
   return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }
@@ -80,7 +82,8 @@ export function embeddedUser(record: unknown, userId: string): UserDetails | nul
       const email = o.emailAddress ?? o.email ?? null;
       return {
         displayName: typeof name === 'string' ? name : null,
-        email: typeof email === 'string' ? email : null,
+        // GitLab hides addresses as "[REDACTED]": only an address is an email.
+        email: typeof email === 'string' && email.includes('@') ? email : null,
       };
     }
     for (const child of Object.values(o)) {

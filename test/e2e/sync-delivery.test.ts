@@ -112,12 +112,15 @@ describeEachDatabase('e2e: sync delivery', (dialect) => {
       "SELECT COUNT(*) AS n FROM outbox_commands WHERE status IN ('pending', 'processing')",
     ));
 
-  /** Writes to either simulator (searches are reads, even when POSTed). */
-  const writes = () => [
+  /** Writes to either simulator since `mark` (searches are reads, even when POSTed). */
+  const mark = () => ({ sn: world.servicenow.requests.length, jira: world.jira.requests.length });
+  const writes = (since = { sn: 0, jira: 0 }) => [
     ...world.servicenow.requests
+      .slice(since.sn)
       .filter((r) => r.method !== 'GET')
       .map((r) => `servicenow ${r.method} ${r.path}`),
     ...world.jira.requests
+      .slice(since.jira)
       .filter((r) => r.method !== 'GET' && !r.path.includes('/search'))
       .map((r) => `jira ${r.method} ${r.path}`),
   ];
@@ -217,9 +220,9 @@ describeEachDatabase('e2e: sync delivery', (dialect) => {
     );
     const post = async (path: string, headers: Record<string, string>, body: Buffer | string) => {
       const res = await fetch(`${daemon!.url}${path}`, { method: 'POST', headers, body });
-      return { status: res.status, ...((await res.json()) as { stored?: number }) };
+      return { status: res.status, stored: ((await res.json()) as { stored?: number }).stored };
     };
-    const replay = (c: Captured) => () =>
+    const replay = (c: Captured) =>
       post(
         '/webhooks/jira',
         {
@@ -236,16 +239,25 @@ describeEachDatabase('e2e: sync delivery', (dialect) => {
         snHint,
       );
     // The newer edit and the business-rule post 5× each, shuffled and concurrent; then the
-    // older edit 5× concurrently, after the newer one is in the inbox.
-    const first = await Promise.all(
-      shuffled([
-        ...Array<() => ReturnType<typeof post>>(5).fill(replay(d2)),
-        ...Array(5).fill(snPost),
-      ]).map((send: () => ReturnType<typeof post>) => send()),
+    // older edit 5× concurrently, once the newer one is in the inbox.
+    const sends = shuffled([
+      ...Array.from({ length: 5 }, () => ({ what: 'newer', send: () => replay(d2) })),
+      ...Array.from({ length: 5 }, () => ({ what: 'servicenow', send: snPost })),
+    ]);
+    const answers = await Promise.all(
+      sends.map(async ({ what, send }) => ({ what, ...(await send()) })),
     );
-    const last = await Promise.all(Array.from({ length: 5 }, () => replay(d1)()));
-    for (const r of [...first, ...last]) expect(r.status).toBe(202);
-    expect([...first, ...last].reduce((n, r) => n + (r.stored ?? 0), 0)).toBe(3);
+    answers.push(
+      ...(await Promise.all(
+        Array.from({ length: 5 }, async () => ({ what: 'older', ...(await replay(d1)) })),
+      )),
+    );
+    for (const what of ['newer', 'servicenow', 'older']) {
+      const mine = answers.filter((a) => a.what === what);
+      expect(mine.map((a) => a.status)).toEqual([202, 202, 202, 202, 202]);
+      // Stored once; the other four are acknowledged duplicates.
+      expect(mine.reduce((n, a) => n + (a.stored ?? 0), 0)).toBe(1);
+    }
 
     const snRow = () => world.servicenow.state.get('change_request', tls.sysId)!;
     await eventually(() => snRow().short_description === newer, {
@@ -264,7 +276,7 @@ describeEachDatabase('e2e: sync delivery', (dialect) => {
     const ignored = await inbox(key1);
     expect(ignored).toHaveLength(1);
     expect(ignored[0]!.status).toBe('ignored');
-    expect(String(ignored[0]!.last_error)).toMatch(/older|already applied/);
+    expect(String(ignored[0]!.last_error)).toMatch(/is older than the applied/);
 
     // The business-rule post: one inbox row, one canonical update, one write to Jira.
     const snKey = `webhook:change_request:${rb.sysId}@${row.sys_updated_on}`;
@@ -288,10 +300,12 @@ describeEachDatabase('e2e: sync delivery', (dialect) => {
       describe: () => daemon!.output().slice(-3000),
     });
     await settle(4500, 40_000); // two poll cycles with nothing to do
-
-    const before = writes().length;
     const changeUpdates = () =>
       count("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'change.updated'");
+
+    const before = mark();
+    const updatesBefore = await changeUpdates();
+    const lastInboxId = await count('SELECT COALESCE(MAX(id), 0) AS n FROM inbox_events');
     const engineer = engineerOf(facts);
     const snTitle = 'Emergency: roll back checkout-web to 4.2.0 (edited in ServiceNow)';
     const jiraTitle = 'Rotate TLS certificates on edge-lb-01..04 (edited in Jira)';
@@ -313,20 +327,39 @@ describeEachDatabase('e2e: sync delivery', (dialect) => {
       },
     );
     await settle(4500);
-    const made = writes().slice(before);
+    const made = writes(before);
     const perTarget = new Map<string, number>();
     for (const w of made) perTarget.set(w, (perTarget.get(w) ?? 0) + 1);
     expect([...perTarget].filter(([, n]) => n > 1)).toEqual([]);
     expect(perTarget.get(`servicenow PATCH /api/now/table/change_request/${tls.sysId}`)).toBe(1);
     expect(perTarget.get(`jira PUT /rest/api/3/issue/${rb.jiraIssueKey!}`)).toBe(1);
+    // Neither edit is written back to the record it was made on.
+    expect(perTarget.get(`servicenow PATCH /api/now/table/change_request/${rb.sysId}`)).toBe(
+      undefined,
+    );
+    expect(perTarget.get(`jira PUT /rest/api/3/issue/${tls.jiraIssueKey!}`)).toBe(undefined);
+    // Our two writes came back (business rule, Jira webhook) and were taken as no news:
+    // one canonical update per human edit, none for the echoes.
+    const echoes = await sql(
+      `SELECT external_id, status FROM inbox_events WHERE id > ? AND event IN ('webhook', 'jira:issue_updated') AND external_id IN (?, ?)`,
+      [lastInboxId, tls.sysId, rb.jiraIssueKey],
+    );
+    expect(echoes.map((e) => e.external_id)).toEqual(
+      expect.arrayContaining([tls.sysId, rb.jiraIssueKey]),
+    );
+    for (const e of echoes) expect(['done', 'ignored']).toContain(e.status);
+    expect(await changeUpdates()).toBe(updatesBefore + 2);
     expect(await changeTitle(tls.number)).toBe(jiraTitle);
     expect(await changeTitle(rb.number)).toBe(snTitle);
 
-    // Three more poll cycles: our writes come back by poll and webhook and change nothing.
-    const settledWrites = writes().length;
+    // Three more poll cycles re-read both sides (our writes included) and change nothing.
+    const polls = () => daemon!.events().filter((e) => e.event === 'poll.stream_done').length;
+    const settled = mark();
     const settledUpdates = await changeUpdates();
+    const pollsBefore = polls();
     await new Promise((r) => setTimeout(r, 6500));
-    expect(writes().slice(settledWrites)).toEqual([]);
+    expect(polls() - pollsBefore).toBeGreaterThanOrEqual(3);
+    expect(writes(settled)).toEqual([]);
     expect(await changeUpdates()).toBe(settledUpdates);
     expect(await busy()).toBe(0);
   }, 60_000);

@@ -228,9 +228,12 @@ export async function convergenceProblems(
     const request = typeof number === 'string' ? byNumber.get(number) : undefined;
     if (!request && change.title !== issue.summary)
       problems.push(`jira ${issue.key}: title "${change.title}", not "${issue.summary}"`);
-    const label = request ? APPROVAL_LABELS[SN_APPROVAL[request.approval!] ?? 'not_requested'] : null;
+    const label = request
+      ? APPROVAL_LABELS[SN_APPROVAL[request.approval!] ?? 'not_requested']
+      : null;
     const shown = issue.labels.filter((l) => l.startsWith('change-')).join(',');
-    if (shown !== (label ?? '')) problems.push(`jira ${issue.key}: labels [${shown}], want [${label ?? ''}]`);
+    if (shown !== (label ?? ''))
+      problems.push(`jira ${issue.key}: labels [${shown}], want [${label ?? ''}]`);
     if (jiraOnlyKeys.includes(issue.key)) {
       const mine = created.filter((r) => r.correlation_id === `changebridge:${change.id}`);
       if (mine.length !== 1 || mine[0]!.number !== number)

@@ -5,9 +5,11 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 
 /**
- * `changebridge <args>` as a child process, from source through tsx (as
- * test/support/daemon-process.ts does), so a benchmark can time one command and read its
- * peak memory apart from the simulators running in the benchmark's own process.
+ * `changebridge <args>` as a child process, so a benchmark can time one command and read
+ * its peak memory apart from the simulators running in the benchmark's own process. By
+ * default from source through tsx (as test/support/daemon-process.ts does; tsx adds about
+ * 55 MB of RSS); BENCH_CLI=dist runs the built bin/changebridge.js instead (run
+ * `npm run build` first, or it measures a stale copy).
  *
  * Peak RSS is sampled from /proc/<pid>/status every 100 ms: VmHWM (the kernel's high-water
  * mark) and VmRSS, keeping the largest seen. VmHWM vanishes with the process, so growth in
@@ -17,6 +19,7 @@ import { pathToFileURL } from 'node:url';
  */
 const repoRoot = resolve(import.meta.dirname, '../../..');
 const entry = join(repoRoot, 'src/cli/bin.ts');
+const builtEntry = join(repoRoot, 'bin/changebridge.js');
 const tsx = pathToFileURL(join(repoRoot, 'node_modules/tsx/dist/loader.mjs')).href;
 
 export interface CliRun {
@@ -45,8 +48,9 @@ export function runCli(
   opts: { env: Record<string, string>; cwd?: string },
 ): Promise<CliRun> {
   const nodeArgs = (process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const cli = process.env.BENCH_CLI === 'dist' ? [builtEntry] : ['--import', tsx, entry];
   const started = performance.now();
-  const child = spawn(process.execPath, [...nodeArgs, '--import', tsx, entry, ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, ...cli, ...args], {
     cwd: opts.cwd ?? repoRoot,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -77,7 +77,8 @@ export async function readCanonical(url: string): Promise<CanonicalRows> {
   }
   const conn = await mysqlConnection(url);
   try {
-    const read = async (t: CanonicalTable) => (await conn.query(`SELECT * FROM \`${t}\``))[0] as Row[];
+    const read = async (t: CanonicalTable) =>
+      (await conn.query(`SELECT * FROM \`${t}\``))[0] as Row[];
     return { changes: await read('changes'), links: await read('links') };
   } finally {
     await conn.end();

@@ -42,7 +42,10 @@ export function benchConfigYaml(
 }
 
 /** Writes `text` to changebridge.yaml in a new temp folder; returns the file path. */
-export function writeBenchConfig(text: string, dir = mkdtempSync(join(tmpdir(), 'cb-bench-'))): string {
+export function writeBenchConfig(
+  text: string,
+  dir = mkdtempSync(join(tmpdir(), 'cb-bench-')),
+): string {
   const file = join(dir, 'changebridge.yaml');
   writeFileSync(file, text);
   return file;

@@ -266,6 +266,13 @@ describe('embeddedUser', () => {
     expect(embeddedUser(record(), userId)).toBeNull();
   });
 
+  it('does not pass off GitLab\'s "[REDACTED]" placeholder as an email (real GitLab docs payload)', () => {
+    // GitLab hides user emails in webhooks as "[REDACTED]". Taken as an email, every such
+    // user would resolve to one Person by email (people.ts), breaking separation of duties.
+    const record = fixture('gitlab/external_status_check.json');
+    expect(embeddedUser(record, 'root')).toEqual({ displayName: 'Administrator', email: null });
+  });
+
   it('matches ids as strings and ignores non-string names', () => {
     expect(embeddedUser({ user: { username: 7, name: 42, email: ['a'] } }, '7')).toEqual({
       displayName: null,
