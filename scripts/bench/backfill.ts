@@ -27,7 +27,7 @@ import { seedJira } from '../../connectors/jira/simulator-seed.js';
 import { seedServiceNow } from '../../connectors/servicenow/simulator-seed.js';
 import { Database } from '../../src/store/index.js';
 import { startSimWorld, type SimWorld } from '../../test/support/sync-world.js';
-import { runCli, runCliOk } from './support/cli-process.js';
+import { ensureBuilt, runCli, runCliOk } from './support/cli-process.js';
 import { countRows, rawInsert, readCanonical } from './support/raw-copy.js';
 import { benchConfigYaml, writeBenchConfig } from './support/sim-config.js';
 
@@ -230,6 +230,7 @@ function report(outcomes: Outcome[]): void {
 }
 
 export default async function main(): Promise<void> {
+  ensureBuilt();
   console.log(
     `\nbackfill: ${N} ServiceNow change requests + ${N} Jira issues (BENCH_RECORDS), seed ${SEED}`,
   );

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seedStory } from '../../src/demo/story.js';
 import { startSimWorld, type SimWorld } from '../../test/support/sync-world.js';
-import { runCli, runCliOk } from './support/cli-process.js';
+import { ensureBuilt, runCli, runCliOk } from './support/cli-process.js';
 import { benchConfigYaml, writeBenchConfig } from './support/sim-config.js';
 
 const MAX_RUNS = Number(process.env.BENCH_CONVERGE_RUNS ?? 5);
@@ -99,6 +99,7 @@ function check(system: string, requests: Logged[]): boolean {
 }
 
 export default async function main(): Promise<void> {
+  ensureBuilt();
   console.log('\nsteady state: the demo story on ServiceNow + Jira simulators, SQLite (WAL)');
   const world = await startSimWorld();
   const dir = mkdtempSync(join(tmpdir(), 'cb-bench-steady-'));

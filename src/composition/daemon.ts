@@ -37,6 +37,14 @@ export async function startDaemon(runtime: SyncRuntime, options: DaemonOptions):
     ready: databaseReadiness(app.store.db),
     clock: app.clock,
   });
+  // A restarted daemon with the same worker id (host:port) finishes its predecessor's work.
+  const now = app.clock.now();
+  const released = {
+    inbox: await app.store.inbox.releaseClaims(runtime.workerId, now),
+    outbox: await app.store.outbox.releaseClaims(runtime.workerId, now),
+  };
+  if (released.inbox + released.outbox > 0)
+    logger.warn('daemon.reclaimed', { workerId: runtime.workerId, ...released });
   const address = await server.listen({ host: options.host, port: options.port });
   const scheduler = createScheduler({
     store: app.store,

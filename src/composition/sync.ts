@@ -34,6 +34,12 @@ import {
 import type { App, Environment } from '../main.js';
 import { createConnectors, createHttpFactory } from './connectors.js';
 
+/**
+ * Schedule leases: short, renewed every third while a job runs, so a replica that dies
+ * mid-job (SIGKILL, a lost host) holds its schedules for at most this long.
+ */
+const JOB_LEASE_MS = 30_000;
+
 export interface SyncRuntime {
   app: App;
   loaded: LoadedConfig;
@@ -174,7 +180,7 @@ export function createSyncRuntime(
       return [
         createPollJob({
           cron: schedules.poll,
-          leaseMs: 10 * 60_000,
+          leaseMs: JOB_LEASE_MS,
           store: app.store,
           connectors,
           clock: app.clock,
@@ -183,7 +189,7 @@ export function createSyncRuntime(
         {
           name: 'reconcile',
           cron: schedules.reconcile,
-          leaseMs: 10 * 60_000,
+          leaseMs: JOB_LEASE_MS,
           run: async () => {
             logger.info('reconcile.skipped', {
               reason: 'drift reconciliation is not built yet; the schedule and its lease are',
@@ -193,7 +199,7 @@ export function createSyncRuntime(
         {
           name: 'retention',
           cron: schedules.retention,
-          leaseMs: 10 * 60_000,
+          leaseMs: JOB_LEASE_MS,
           run: async () => {
             const before = new Date(
               app.clock.now().getTime() - config.sync.retentionDays * 86_400_000,

@@ -7,6 +7,9 @@ import type { HttpSettings } from './http-settings.js';
 import type { Logger } from './logger.js';
 import { classifyError, type RetryDecision, type RetryPolicy } from './retry-classifier.js';
 
+/** Widening of the rate window that absorbs send-time jitter (see HostLane). */
+export const RATE_MARGIN = 1.1;
+
 /**
  * Per-host queues plus the retry loop. Every outbound call — our HttpClient, a
  * third-party axios client through the adapter, or any `() => Promise<T>` — runs here:
@@ -84,9 +87,16 @@ class HostLane {
     this.queue = new PQueue({
       concurrency: settings.concurrency,
       // strict = sliding window: never more than intervalCap starts in any intervalMs,
-      // which is how vendors count; the fixed window allows 2× bursts at its edges.
+      // which is how vendors count; the fixed window allows 2× bursts at its edges. The
+      // window is 10 % wider than configured: a request reaches the vendor a little after
+      // it starts (connection set-up, a busy event loop), and that jitter must not push
+      // arrivals in one of the vendor's windows over the cap.
       ...(capped
-        ? { intervalCap: settings.intervalCap, interval: settings.intervalMs, strict: true }
+        ? {
+            intervalCap: settings.intervalCap,
+            interval: Math.ceil(settings.intervalMs * RATE_MARGIN),
+            strict: true,
+          }
         : {}),
     });
   }

@@ -137,6 +137,16 @@ export class Database {
     }
   }
 
+  /**
+   * SQLite only, for bulk work whose source can be read again (backfill): commits stop
+   * waiting for the disk (WAL `synchronous = NORMAL`). A crash of the process loses
+   * nothing; a power cut may lose the last commits, cursor included, so they are re-read.
+   * Never used for webhook acknowledgements.
+   */
+  async relaxDurability(): Promise<void> {
+    if (this.dialect === 'sqlite') await this.dataSource.query('PRAGMA synchronous = NORMAL');
+  }
+
   async close(): Promise<void> {
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }

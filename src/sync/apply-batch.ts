@@ -4,7 +4,8 @@ import type { SourceEvent } from '../model/index.js';
 import type { Clock, Logger } from '../runtime/index.js';
 import type { Store } from '../store/index.js';
 import type { ApplyOutcome } from './apply-change.js';
-import { applyEvent } from './apply-event.js';
+import { applyEvent, prepareEvent } from './apply-event.js';
+import { isChangeNumber } from './apply-change.js';
 import type { ApplyContext, SyncSettings } from './context.js';
 import { planTouched } from './plan-commit.js';
 import type { PolicyHook } from './policy-hook.js';
@@ -113,10 +114,19 @@ async function applyTogether(
       people: peopleCache(deps),
       cache: emptyCache(),
     };
-    await prefetch(
-      ctx,
-      items.map((i) => recordIdOf(i.event)).filter((id) => id !== null),
-    );
+    const keys: string[] = [];
+    const approvals: { id: string; system: string; ref: string }[] = [];
+    const recordIds: string[] = [];
+    for (const { event } of items) {
+      const id = recordIdOf(event);
+      if (id) recordIds.push(id);
+      const ready = event.event === 'unparseable' ? null : prepareEvent(ctx, event);
+      const key = ready?.mapping.target === 'Change' ? ready.patch.key : undefined;
+      if (typeof key === 'string' && isChangeNumber(ctx, key)) keys.push(key);
+      const ref = ready?.mapping.target === 'Approval' ? ready.patch.changeId : undefined;
+      if (id && typeof ref === 'string') approvals.push({ id, system: event.system, ref });
+    }
+    await prefetch(ctx, recordIds, keys, approvals);
     const results: ItemResult[] = [];
     for (const item of items) {
       const outcome = await applyEvent(ctx, item.event);

@@ -1,4 +1,4 @@
-import type { MappingSet } from '../mapping/index.js';
+import type { CompiledMapping, FieldIssue, MappingSet } from '../mapping/index.js';
 import type { SourceEvent } from '../model/index.js';
 import { applyChangeRecord, type ApplyOutcome } from './apply-change.js';
 import { applyApproval, applyCodeChange, applyDeployment, applyIncident } from './apply-records.js';
@@ -9,17 +9,38 @@ import { recordVersion } from './record-facts.js';
  * One source event → canonical rows, inside the caller's transaction (DESIGN §2 "Process"):
  * map it with its system's mapping, then apply it by the mapping's target model.
  */
+export interface Prepared {
+  mapping: CompiledMapping;
+  patch: Record<string, unknown>;
+  issues: FieldIssue[];
+}
+
+/** Maps an event (pure); null when no mapping handles its kind. Memoised on the event. */
+export function prepareEvent(
+  ctx: Pick<ApplyContext, 'mappings' | 'settings'>,
+  event: SourceEvent,
+): Prepared | null {
+  const known = prepared.get(event);
+  if (known !== undefined) return known;
+  const mapping = mappingOf(ctx.mappings, event, ctx.settings.defaultTenant);
+  const result = mapping ? { mapping, ...mapping.map(event.payload) } : null;
+  prepared.set(event, result);
+  return result;
+}
+
+const prepared = new WeakMap<SourceEvent, Prepared | null>();
+
 export async function applyEvent(ctx: ApplyContext, event: SourceEvent): Promise<ApplyOutcome> {
   if (event.event === 'unparseable') {
     throw new PermanentEventError(
       `the ${event.system} webhook body could not be understood (delivery ${event.deliveryKey}); see the payload in the dead letter`,
     );
   }
-  const mapping = mappingOf(ctx.mappings, event, ctx.settings.defaultTenant);
-  if (!mapping) {
+  const ready = prepareEvent(ctx, event);
+  if (!ready) {
     return { outcome: 'ignored', reason: `no mapping for ${event.system} ${event.kind} records` };
   }
-  const { patch, issues } = mapping.map(event.payload);
+  const { mapping, patch, issues } = ready;
   const fatal = issues.filter((i) => mapping.fields.find((f) => f.name === i.field)?.required);
   if (fatal.length > 0 || (mapping.target === 'Change' && !('key' in patch))) {
     const list = (fatal.length > 0 ? fatal : issues)

@@ -14,6 +14,7 @@ import { recordUrl, RetryEventError, type ApplyContext } from './context.js';
 import type { ApplyOutcome } from './apply-change.js';
 import { sameValue } from './merge.js';
 import { resolvePersonId } from './people.js';
+import { linksOfExternal, storedApproval } from './tx-cache.js';
 
 /**
  * Applies approvals, pull/merge requests, deployments and incidents (DESIGN §3, §4): each
@@ -40,7 +41,7 @@ export async function applyApproval(
 ): Promise<ApplyOutcome> {
   const { store, m } = ctx;
   const ref = String(patch.changeId ?? '');
-  const owner = (await store.syncRows.linksByExternalId(m, event.system, ref)).find(
+  const owner = (await linksOfExternal(ctx, event.system, ref)).find(
     (l) => l.kind === 'change_request' || l.kind === 'issue',
   );
   if (!owner) {
@@ -50,7 +51,7 @@ export async function applyApproval(
     );
   }
   const id = recordIdOf(event);
-  const [prev] = await store.syncRows.approvals.selectIn(m, 'id', [id]);
+  const prev = await storedApproval(ctx, id);
   const record = mapping.unwrapRecord(event.payload);
   const approver = (await resolvePersonId(ctx, patch.approver, record)) ?? String(patch.approver);
   const row: Approval = {

@@ -45,6 +45,7 @@ export interface BackfillStreamResult {
 export async function backfill(o: BackfillOptions): Promise<BackfillStreamResult[]> {
   const results: BackfillStreamResult[] = [];
   let total = 0;
+  await o.store.db.relaxDurability();
   for (const connector of o.connectors) {
     for (const stream of connector.streams) {
       if (o.signal?.aborted) return results;
@@ -81,11 +82,12 @@ async function backfillStream(
   };
   const stored = o.fromStart ? null : await o.store.cursors.get(connector.connection, stream.name);
   const startedAt = o.clock.now();
-  const size = o.transactionSize ?? 500;
-  for await (const page of stream.poll(stored?.cursorValue ?? null, {
+  const size = o.transactionSize ?? 1000;
+  const pages = stream.poll(stored?.cursorValue ?? null, {
     startedAt,
     ...(o.signal ? { signal: o.signal } : {}),
-  })) {
+  });
+  for await (const page of readAhead(pages)) {
     for (let i = 0; i < page.events.length; i += size) {
       const chunk = page.events.slice(i, i + size);
       const last = i + size >= page.events.length;
@@ -140,4 +142,25 @@ async function backfillStream(
   }
   result.ms = Date.now() - started;
   return result;
+}
+
+/**
+ * Iterates `source` while already fetching its next item, so the next page travels over
+ * the network while this one is applied. At most one page waits: memory stays bounded.
+ */
+export async function* readAhead<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
+  const it = source[Symbol.asyncIterator]();
+  let next = it.next();
+  try {
+    for (;;) {
+      const current = await next;
+      if (current.done) return;
+      next = it.next();
+      // A failure of the prefetch surfaces when it is awaited, not as an unhandled rejection.
+      next.catch(() => undefined);
+      yield current.value;
+    }
+  } finally {
+    await it.return?.();
+  }
 }

@@ -1,4 +1,4 @@
-import type { Change, Link } from '../model/index.js';
+import type { Approval, Change, Link } from '../model/index.js';
 import type { ApplyContext } from './context.js';
 
 /**
@@ -12,28 +12,77 @@ export interface TxCache {
   /** changeId → its links; present keys are complete. */
   linksByChange: Map<string, Link[]>;
   changes: Map<string, Change>;
+  /** Change keys looked up and not found (until a change with the key is saved). */
+  missingKeys: Set<string>;
+  /** `<system>:<externalId>` → links (for approvals naming their change request). */
+  linksByExternal: Map<string, Link[]>;
+  /** Approval id → stored approval, or null when there is none yet. */
+  approvals: Map<string, Approval | null>;
 }
 
 export function emptyCache(): TxCache {
-  return { linksByRecord: new Map(), linksByChange: new Map(), changes: new Map() };
+  return {
+    linksByRecord: new Map(),
+    linksByChange: new Map(),
+    changes: new Map(),
+    missingKeys: new Set(),
+    linksByExternal: new Map(),
+    approvals: new Map(),
+  };
 }
 
-/** One round of IN queries for a batch: links of its records, their changes and links. */
-export async function prefetch(ctx: ApplyContext, recordIds: readonly string[]): Promise<void> {
+/**
+ * One round of IN queries for a batch: links of its records, the changes named by its
+ * keys (found or known to be missing), and those changes' links.
+ */
+export async function prefetch(
+  ctx: ApplyContext,
+  recordIds: readonly string[],
+  keys: readonly string[] = [],
+  approvals: readonly { id: string; system: string; ref: string }[] = [],
+): Promise<void> {
   const { cache, m } = ctx;
   const rows = ctx.store.syncRows;
+  if (approvals.length > 0) {
+    for (const a of approvals) {
+      cache.approvals.set(a.id, null);
+      cache.linksByExternal.set(`${a.system}:${a.ref}`, []);
+    }
+    for (const a of await rows.approvals.selectIn(
+      m,
+      'id',
+      approvals.map((a) => a.id),
+    ))
+      cache.approvals.set(a.id, a);
+    for (const system of new Set(approvals.map((a) => a.system))) {
+      const refs = approvals.filter((a) => a.system === system).map((a) => a.ref);
+      for (const l of await rows.linksByExternalIds(m, system, refs))
+        cache.linksByExternal.get(`${system}:${l.externalId}`)?.push(l);
+    }
+  }
   const wanted = recordIds.filter((id) => !cache.linksByRecord.has(id));
-  if (wanted.length === 0) return;
+  const links = wanted.length > 0 ? await rows.linksByRecords(m, wanted) : [];
   for (const id of wanted) cache.linksByRecord.set(id, []);
-  const links = await rows.linksByRecords(m, wanted);
   for (const l of links) cache.linksByRecord.get(l.recordId)?.push(l);
-  const changeIds = [...new Set(links.map((l) => l.changeId))].filter(
-    (id) => !cache.changes.has(id),
-  );
-  if (changeIds.length === 0) return;
-  for (const c of await rows.changesByIds(m, changeIds)) cache.changes.set(c.id, c);
-  for (const id of changeIds) cache.linksByChange.set(id, []);
-  for (const l of await rows.linksByChanges(m, changeIds))
+  const byKey = keys.filter((k) => !cache.missingKeys.has(k));
+  if (byKey.length > 0) {
+    for (const k of byKey) cache.missingKeys.add(k);
+    for (const c of await rows.changesByKeys(m, byKey)) {
+      cache.missingKeys.delete(c.key);
+      cache.changes.set(c.id, c);
+    }
+  }
+  const owners = [...cache.linksByExternal.values()].flat();
+  const changeIds = [
+    ...new Set([...links, ...owners].map((l) => l.changeId).filter((id) => !cache.changes.has(id))),
+  ];
+  if (changeIds.length > 0) {
+    for (const c of await rows.changesByIds(m, changeIds)) cache.changes.set(c.id, c);
+  }
+  const linkless = [...cache.changes.keys()].filter((id) => !cache.linksByChange.has(id));
+  if (linkless.length === 0) return;
+  for (const id of linkless) cache.linksByChange.set(id, []);
+  for (const l of await rows.linksByChanges(m, linkless))
     cache.linksByChange.get(l.changeId)?.push(l);
 }
 
@@ -62,14 +111,17 @@ export async function changeById(ctx: ApplyContext, id: string): Promise<Change 
 
 export async function changeByKey(ctx: ApplyContext, key: string): Promise<Change | null> {
   for (const c of ctx.cache.changes.values()) if (c.key === key) return c;
+  if (ctx.cache.missingKeys.has(key)) return null;
   const [change] = await ctx.store.syncRows.changesByKeys(ctx.m, [key]);
   if (change) ctx.cache.changes.set(change.id, change);
+  else ctx.cache.missingKeys.add(key);
   return change ?? null;
 }
 
 export async function saveChange(ctx: ApplyContext, change: Change): Promise<Change> {
   const saved = await ctx.store.syncRows.saveChange(ctx.m, change, ctx.now);
   ctx.cache.changes.set(saved.id, saved);
+  ctx.cache.missingKeys.delete(saved.key);
   if (change.version === 0) ctx.cache.linksByChange.set(saved.id, []);
   return saved;
 }
@@ -85,4 +137,24 @@ export async function putLink(ctx: ApplyContext, link: Link): Promise<void> {
   };
   replace(ctx.cache.linksByRecord, link.recordId);
   replace(ctx.cache.linksByChange, link.changeId);
+}
+
+export async function linksOfExternal(
+  ctx: ApplyContext,
+  system: string,
+  externalId: string,
+): Promise<Link[]> {
+  const key = `${system}:${externalId}`;
+  let links = ctx.cache.linksByExternal.get(key);
+  if (!links) {
+    links = await ctx.store.syncRows.linksByExternalIds(ctx.m, system, [externalId]);
+    ctx.cache.linksByExternal.set(key, links);
+  }
+  return links;
+}
+
+export async function storedApproval(ctx: ApplyContext, id: string): Promise<Approval | null> {
+  if (ctx.cache.approvals.has(id)) return ctx.cache.approvals.get(id) ?? null;
+  const [row] = await ctx.store.syncRows.approvals.selectIn(ctx.m, 'id', [id]);
+  return row ?? null;
 }

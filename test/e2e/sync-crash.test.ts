@@ -133,7 +133,16 @@ describeEachDatabase('e2e: daemon killed at random points', (dialect) => {
       if (round % 5 === 4) {
         // Every fifth kill lands inside a poll pass: after its first stream, before the rest.
         const d = daemon;
-        await eventually(() => d.output().includes('"poll.stream_done"'), { timeoutMs: 10_000 });
+        await eventually(() => d.output().includes('"poll.stream_done"'), {
+          timeoutMs: 10_000,
+          intervalMs: 5, // catch the pass before its remaining streams finish
+          describe: async () => {
+            const leases = await database.open({ migrate: false });
+            const rows: unknown = await leases.dataSource.query('SELECT * FROM job_leases');
+            await leases.close();
+            return `no poll pass in round ${round}; job_leases ${JSON.stringify(rows)}\n${tail()}`;
+          },
+        });
       } else {
         await sleep(delay - Math.floor(delay / 2));
       }

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -7,9 +7,8 @@ import { pathToFileURL } from 'node:url';
 /**
  * `changebridge <args>` as a child process, so a benchmark can time one command and read
  * its peak memory apart from the simulators running in the benchmark's own process. By
- * default from source through tsx (as test/support/daemon-process.ts does; tsx adds about
- * 55 MB of RSS); BENCH_CLI=dist runs the built bin/changebridge.js instead (run
- * `npm run build` first, or it measures a stale copy).
+ * default the built bin/changebridge.js, what users run (`ensureBuilt` compiles it first);
+ * BENCH_CLI=src runs from source through tsx instead (tsx adds about 55 MB of RSS).
  *
  * Peak RSS is sampled from /proc/<pid>/status every 100 ms: VmHWM (the kernel's high-water
  * mark) and VmRSS, keeping the largest seen. VmHWM vanishes with the process, so growth in
@@ -48,7 +47,7 @@ export function runCli(
   opts: { env: Record<string, string>; cwd?: string },
 ): Promise<CliRun> {
   const nodeArgs = (process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const cli = process.env.BENCH_CLI === 'dist' ? [builtEntry] : ['--import', tsx, entry];
+  const cli = process.env.BENCH_CLI === 'src' ? ['--import', tsx, entry] : [builtEntry];
   const started = performance.now();
   const child = spawn(process.execPath, [...nodeArgs, ...cli, ...args], {
     cwd: opts.cwd ?? repoRoot,
@@ -96,4 +95,20 @@ export async function runCliOk(
     );
   }
   return run;
+}
+
+/** Compiles dist/ (as `npm run build`) unless the benchmark runs from source. */
+export function ensureBuilt(): void {
+  if (process.env.BENCH_CLI === 'src') return;
+  const res = spawnSync(
+    process.execPath,
+    [
+      join(repoRoot, 'node_modules/typescript/bin/tsc'),
+      '-p',
+      join(repoRoot, 'tsconfig.build.json'),
+    ],
+    { stdio: 'inherit' },
+  );
+  if (res.status !== 0)
+    throw new Error('npm run build failed: the benchmark would measure a stale dist/');
 }

@@ -1,5 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import { hostname } from 'node:os';
 import { startDaemon } from '../../composition/daemon.js';
+import { loadAppConfig } from '../../main.js';
 import { UserError } from '../../runtime/index.js';
 import { EXIT } from '../errors.js';
 import { write, type CliIo, type GlobalOptions } from '../io.js';
@@ -26,12 +28,18 @@ export function registerRun(
     )
     .action((cmd: { host?: string; port?: number; initialPoll: boolean }) =>
       run(async () => {
-        const runtime = await openSyncRuntime(io, program.opts<GlobalOptions>());
+        const opts = program.opts<GlobalOptions>();
+        const configured = loadAppConfig(io, opts.config ? { configPath: opts.config } : {});
+        const port = cmd.port ?? configured.config.server.port;
+        // Stable across restarts (one daemon per host and port): a restarted daemon takes
+        // its leases and claimed rows back at once instead of waiting for them to expire.
+        const workerId = port > 0 ? `${hostname()}:${port}` : undefined;
+        const runtime = await openSyncRuntime(io, opts, workerId);
         const server = runtime.loaded.config.server;
         try {
           const daemon = await startDaemon(runtime, {
             host: cmd.host ?? server.host,
-            port: cmd.port ?? server.port,
+            port,
             pollAtStart: cmd.initialPoll,
           });
           write(io.stdout, `changebridge is running on ${daemon.url} (Ctrl-C to stop)`);

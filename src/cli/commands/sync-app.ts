@@ -3,12 +3,16 @@ import { createAppLogger, loadAppConfig, openApp } from '../../main.js';
 import type { CliIo, GlobalOptions } from '../io.js';
 
 /** Config → logger → database → connectors, mappings and workers: what sync commands share. */
-export async function openSyncRuntime(io: CliIo, opts: GlobalOptions): Promise<SyncRuntime> {
+export async function openSyncRuntime(
+  io: CliIo,
+  opts: GlobalOptions,
+  workerId?: string,
+): Promise<SyncRuntime> {
   const loaded = loadAppConfig(io, opts.config ? { configPath: opts.config } : {});
   const logger = createAppLogger(loaded, io, Boolean(opts.verbose));
   const app = await openApp(loaded, io);
   try {
-    return createSyncRuntime(app, loaded, io, logger);
+    return createSyncRuntime(app, loaded, io, logger, workerId ? { workerId } : {});
   } catch (error) {
     await app.close();
     throw error;

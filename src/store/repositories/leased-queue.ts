@@ -126,6 +126,28 @@ export abstract class LeasedQueue<Row extends { id: number }> {
     private readonly entity: EntitySchema<Row>,
   ) {}
 
+  /**
+   * Puts rows still claimed by `workerId` back in line: what a restarted worker with a
+   * stable id does first, since its predecessor (the same host and port, so certainly
+   * dead) cannot finish them. Returns how many.
+   */
+  async releaseClaims(workerId: string, now: Date): Promise<number> {
+    return this.db.run(async (m) => {
+      const runner = m.connection.createQueryRunner();
+      try {
+        const res = (await runner.query(
+          `UPDATE ${this.table} SET status = 'pending', claimed_by = NULL, lease_until = NULL, next_attempt_at = ? ` +
+            "WHERE status = 'processing' AND claimed_by = ?",
+          [this.db.sqlDate(now), workerId],
+          true,
+        )) as { affected?: number };
+        return Number(res.affected ?? 0);
+      } finally {
+        await runner.release();
+      }
+    });
+  }
+
   async claim(opts: ClaimOptions): Promise<Row[]> {
     const ids = await claimIds(this.db, this.table, opts);
     if (ids.length === 0) return [];

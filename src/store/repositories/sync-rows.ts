@@ -26,11 +26,15 @@ export class SyncRows {
     this.incidents = new RowCodec(IncidentEntity, db.dialect);
   }
 
-  linksByExternalId(m: EntityManager, system: string, externalId: string): Promise<Link[]> {
+  linksByExternalIds(
+    m: EntityManager,
+    system: string,
+    externalIds: readonly string[],
+  ): Promise<Link[]> {
     return this.links.selectIn(
       m,
       'external_id',
-      [externalId],
+      externalIds,
       ` AND system_name = '${system.replace(/[^a-z]/g, '')}'`,
     );
   }
