@@ -61,7 +61,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       'after',
       `
 Examples:
+  $ changebridge demo                                     the daemon against seeded simulators, no setup
   $ changebridge migrate                                  create ./data/changebridge.db and its tables
+  $ changebridge run                                      the sync daemon (webhooks, schedules, write-back)
+  $ changebridge sync --once                              one sync pass, for cron or CI
   $ changebridge config check --config my.yaml            validate a config file, secrets masked
   $ changebridge audit verify                             check the audit hash chain
   $ changebridge mappings validate                        check every mapping in mappings/

@@ -16,7 +16,7 @@ import {
 } from '../ingest/index.js';
 import type { MappingSet } from '../mapping/index.js';
 import { loadMappings } from '../mapping/load-files.js';
-import type { Connector } from '../model/index.js';
+import { isSystemName, type Connector } from '../model/index.js';
 import { createMetrics, type Metrics } from '../report/index.js';
 import type { Logger } from '../runtime/index.js';
 import { pruneProcessed } from '../store/index.js';
@@ -119,6 +119,10 @@ export function createSyncRuntime(
     leaseMs: d.leaseSeconds * 1000,
     maxAttempts: d.maxAttempts,
     intervalMs: d.intervalMs,
+    onResult: (r) => {
+      if (r.outcome === 'dead' && isSystemName(r.targetSystem))
+        metrics.eventDeadLettered(r.targetSystem);
+    },
   });
   const scope = (connection?: string) =>
     connection ? connectors.filter((c) => c.connection === connection) : connectors;

@@ -27,7 +27,8 @@ export const KNOWN_SOURCE_VALUES: Readonly<
     'fields.status.statusCategory.key': ['new', 'indeterminate', 'done'],
   },
   'gitlab.deployment': {
-    status: ['created', 'running', 'success', 'failed', 'canceled'],
+    // The connector's normalised summary (connectors/gitlab/events.ts) carries the status.
+    'summary.status': ['created', 'running', 'success', 'failed', 'canceled', 'blocked', 'skipped'],
   },
 };
 

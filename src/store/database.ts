@@ -144,7 +144,10 @@ export class Database {
    * Never used for webhook acknowledgements.
    */
   async relaxDurability(): Promise<void> {
-    if (this.dialect === 'sqlite') await this.dataSource.query('PRAGMA synchronous = NORMAL');
+    if (this.dialect !== 'sqlite') return;
+    await this.dataSource.query('PRAGMA synchronous = NORMAL');
+    // Checkpoint the WAL every ~40 MB instead of every 4 MB: fewer syncs of the main file.
+    await this.dataSource.query('PRAGMA wal_autocheckpoint = 10000');
   }
 
   async close(): Promise<void> {
@@ -171,6 +174,9 @@ function dataSourceOptions(target: DatabaseTarget, options: DatabaseOptions): Da
       prepareDatabase: (db: { pragma: (sql: string) => unknown }) => {
         db.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
         db.pragma('foreign_keys = ON');
+        // 16 MiB of page cache (the default is 2 MiB): random-key inserts into a growing
+        // database otherwise keep re-reading index pages.
+        db.pragma('cache_size = -16384');
       },
     };
   }

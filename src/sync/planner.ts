@@ -176,6 +176,8 @@ function planCreate(input: PlanInput, changeRequest: Link | undefined): PlannedC
   const fields: Record<string, string> = { ...settings.jiraOnly.defaults };
   fields.short_description = change.title.slice(0, 160);
   if (change.description) fields.description = change.description;
+  // Linked both ways: the change request names its Jira issue, the issue gets a remote link.
+  fields.correlation_display = (from.externalKey ?? from.externalId).slice(0, 100);
   if (change.justification) fields.justification = change.justification;
   if (change.plannedStart) fields.start_date = serviceNowFields({ d: change.plannedStart }).d!;
   if (change.plannedEnd) fields.end_date = serviceNowFields({ d: change.plannedEnd }).d!;

@@ -49,7 +49,7 @@ export class LinkRepository {
     now: Date,
     manager?: EntityManager,
   ): Promise<void> {
-    await this.db.with(manager, async (m) => {
+    const work = async (m: EntityManager) => {
       const repo = m.getRepository(LinkEntity);
       const { changeId, recordId } = mark;
       const link = await this.lockOne(m, changeId, recordId);
@@ -67,7 +67,9 @@ export class LinkRepository {
           updatedAt: now,
         },
       );
-    });
+    };
+    // The row lock needs a transaction: the caller's, or one of its own.
+    await (manager ? work(manager) : this.db.transaction(work));
   }
 
   /** Reads a link for read-modify-write; on MySQL the row stays locked until commit. */

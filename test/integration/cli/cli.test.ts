@@ -169,7 +169,8 @@ describe('changebridge CLI', () => {
     const help = await cli(['--help'], { cwd: tmp() });
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/Examples:/);
-    expect(help.stdout).not.toMatch(/\brun\b.*daemon/);
+    expect(help.stdout).toMatch(/\brun \[options\] +run the sync daemon/);
+    expect(help.stdout).toMatch(/\$ changebridge demo/);
     const version = await cli(['--version'], { cwd: tmp() });
     expect(version).toMatchObject({ code: 0, stdout: '0.1.0\n' });
   });

@@ -48,6 +48,7 @@ describe('planChange: creating the change request for a Jira-only change', () =>
         payload: {
           fields: {
             assignment_group: 'CAB',
+            correlation_display: 'OPS-42',
             type: 'normal',
             short_description: 'x'.repeat(160),
             description: 'Rotate the signing keys of the public API.',
@@ -71,6 +72,8 @@ describe('planChange: creating the change request for a Jira-only change', () =>
       assignment_group: 'CAB',
       type: 'normal',
       short_description: 'Rotate API keys',
+      // the Jira issue it came from, shown on the change request
+      correlation_display: 'OPS-42',
     });
   });
 
