@@ -203,7 +203,8 @@ function demoConfig(
 ): string {
   return stringify({
     database: { url: `sqlite:${dbFile}` },
-    server: { port: o.port },
+    // The daemon is given its port directly (0: a free one); the file only needs a valid one.
+    server: { port: o.port || 8080 },
     http: { defaults: { intervalCap: 100, baseBackoffMs: 50, maxBackoffMs: 2000 } },
     connections: {
       servicenow: {

@@ -46,9 +46,9 @@ export async function demoSummary(world: DemoWorld): Promise<string[]> {
   }
   lines.push(
     `Written back: ${writes.map((w) => `${w.operation} ×${Number(w.n)}`).join(', ') || 'nothing'}`,
-    `Synced: ${await count("SELECT COUNT(*) AS n FROM inbox_events WHERE status = 'done'")} events applied, ` +
-      `${await count('SELECT COUNT(*) AS n FROM people')} people, ${await count('SELECT COUNT(*) AS n FROM approvals')} approvals, ` +
-      `${await count('SELECT COUNT(*) AS n FROM code_changes')} pull requests, ${await count('SELECT COUNT(*) AS n FROM deployments')} deployments`,
+    `Synced: ${await count("SELECT COUNT(*) AS n FROM inbox_events WHERE status = 'done'")} events applied; ` +
+      `people ${await count('SELECT COUNT(*) AS n FROM people')}, approvals ${await count('SELECT COUNT(*) AS n FROM approvals')}, ` +
+      `pull requests ${await count('SELECT COUNT(*) AS n FROM code_changes')}, deployments ${await count('SELECT COUNT(*) AS n FROM deployments')}`,
     `Conflicts recorded: ${await count("SELECT COUNT(*) AS n FROM findings WHERE policy = 'sync-conflict'")}; ` +
       `dead letters: ${await count('SELECT COUNT(*) AS n FROM dead_letters')}`,
     `Audit log: ${verified.checked} events, chain ${verified.ok ? 'verified' : `BROKEN at seq ${verified.firstBad?.seq}`}`,
