@@ -19,6 +19,8 @@ import { loadMappings } from '../mapping/load-files.js';
 import { isSystemName, type Connector } from '../model/index.js';
 import { createMetrics, type Metrics } from '../report/index.js';
 import type { Logger } from '../runtime/index.js';
+import type { ServiceNowConnector } from '../../connectors/servicenow/index.js';
+import type { UserDetails } from '../sync/record-facts.js';
 import { pruneProcessed } from '../store/index.js';
 import {
   createDispatcher,
@@ -50,6 +52,8 @@ export interface SyncRuntime {
   processor: Processor;
   dispatcher: Dispatcher;
   workerId: string;
+  /** ServiceNow user details for Person resolution (see ApplyDeps.describeUsers). */
+  describeUsers: (identities: string[]) => Promise<Map<string, UserDetails>>;
   /** One poll pass of every stream (of one connection when given). */
   pollOnce(connection?: string, signal?: AbortSignal): Promise<PollStreamResult[]>;
   /** Poll, process and write back until quiet: `sync --once`. */
@@ -90,7 +94,9 @@ export function createSyncRuntime(
   const workerId = options.workerId ?? `${hostname()}:${process.pid}`;
   const p = config.sync.processor;
   const d = config.sync.dispatcher;
+  const describeUsers = serviceNowUserLookup(connectors);
   const processor = createProcessor({
+    describeUsers,
     store: app.store,
     audit: app.audit,
     mappings,
@@ -156,6 +162,7 @@ export function createSyncRuntime(
     processor,
     dispatcher,
     workerId,
+    describeUsers,
     pollOnce,
     async syncOnce(connection) {
       const summary: SyncOnceSummary = {
@@ -214,5 +221,23 @@ export function createSyncRuntime(
         },
       ];
     },
+  };
+}
+
+/** Names and emails of ServiceNow users by identity, through each ServiceNow connection. */
+function serviceNowUserLookup(connectors: readonly Connector[]) {
+  const withUsers = connectors.filter(
+    (c): c is ServiceNowConnector => c.system === 'servicenow' && 'readUsers' in c,
+  );
+  return async (identities: string[]): Promise<Map<string, UserDetails>> => {
+    const out = new Map<string, UserDetails>();
+    const prefix = 'servicenow:sys_user:';
+    const ids = identities.filter((i) => i.startsWith(prefix)).map((i) => i.slice(prefix.length));
+    for (const c of withUsers) {
+      if (ids.length === 0) break;
+      for (const u of await c.readUsers(ids))
+        out.set(u.identity, { displayName: u.name, email: u.email });
+    }
+    return out;
   };
 }

@@ -9,6 +9,7 @@ import { isChangeNumber } from './apply-change.js';
 import type { ApplyContext, SyncSettings } from './context.js';
 import { planTouched } from './plan-commit.js';
 import type { PolicyHook } from './policy-hook.js';
+import type { UserDetails } from './record-facts.js';
 import { emptyCache, prefetch } from './tx-cache.js';
 import { sourceId, type SourceEvent as Ev } from '../model/index.js';
 
@@ -49,6 +50,12 @@ export interface ApplyDeps {
   logger: Logger;
   /** identity → Person id, shared by every transaction of this process. */
   people?: Map<string, string>;
+  /**
+   * Names and emails of users a record only references by id (ServiceNow `sys_user`), so
+   * the person can be matched by email (DESIGN §3). Called outside the transaction, only
+   * for identities no stored person has yet.
+   */
+  describeUsers?: (identities: string[]) => Promise<Map<string, UserDetails>>;
 }
 
 export interface BatchItem {
@@ -65,15 +72,59 @@ export type ItemResult = ApplyOutcome | { outcome: 'failed'; error: unknown };
  * When any event fails the whole transaction rolls back and each event is retried in a
  * transaction of its own, so one bad event is isolated and never blocks the others.
  */
+const PERSON_FIELDS = ['requestedBy', 'assignedTo', 'approver', 'author', 'mergedBy', 'actor'];
+const REFERENCED_ONLY = 'servicenow:sys_user:';
+
+/** User details for referenced-only identities the store does not know yet. */
+async function describeNewUsers(
+  deps: ApplyDeps,
+  items: readonly BatchItem[],
+): Promise<Map<string, UserDetails>> {
+  if (!deps.describeUsers) return new Map();
+  const cache = peopleCache(deps);
+  const ids = new Set<string>();
+  for (const { event } of items) {
+    const ready = event.event === 'unparseable' ? null : prepareEvent(deps, event);
+    for (const f of PERSON_FIELDS) {
+      const v = ready?.patch[f];
+      if (typeof v === 'string' && v.startsWith(REFERENCED_ONLY) && !cache.has(v)) ids.add(v);
+    }
+  }
+  if (ids.size === 0) return new Map();
+  const list = [...ids];
+  const known = (await deps.store.db.run((m) =>
+    m.query(
+      `SELECT identity, person_id FROM person_identities WHERE identity IN (${list.map(() => '?').join(',')})`,
+      list,
+    ),
+  )) as { identity: string; person_id: string }[];
+  for (const r of known) {
+    cache.set(r.identity, r.person_id);
+    ids.delete(r.identity);
+  }
+  if (ids.size === 0) return new Map();
+  try {
+    return await deps.describeUsers([...ids]);
+  } catch (error) {
+    // People are then matched by identity only; the next record naming them tries again.
+    deps.logger.warn('people.describe_failed', {
+      identities: ids.size,
+      reason: error instanceof Error ? error.message : String(error),
+    });
+    return new Map();
+  }
+}
+
 export async function applyBatch(
   deps: ApplyDeps,
   items: readonly BatchItem[],
   extra?: (ctx: ApplyContext) => Promise<void>,
 ): Promise<ItemResult[]> {
   if (items.length === 0) return [];
+  const users = await describeNewUsers(deps, items);
   if (items.length > 1) {
     try {
-      return await applyTogether(deps, items, extra);
+      return await applyTogether(deps, items, users, extra);
     } catch {
       // fall through: find the culprit one event at a time. People the rolled-back
       // transaction created are gone again: forget them.
@@ -83,7 +134,7 @@ export async function applyBatch(
   const results: ItemResult[] = [];
   for (const item of items) {
     try {
-      results.push(...(await applyTogether(deps, [item], extra)));
+      results.push(...(await applyTogether(deps, [item], users, extra)));
     } catch (error) {
       peopleCache(deps).clear();
       results.push({ outcome: 'failed', error });
@@ -95,6 +146,7 @@ export async function applyBatch(
 async function applyTogether(
   deps: ApplyDeps,
   items: readonly BatchItem[],
+  users: ReadonlyMap<string, UserDetails>,
   extra?: (ctx: ApplyContext) => Promise<void>,
 ): Promise<ItemResult[]> {
   const { store } = deps;
@@ -112,6 +164,7 @@ async function applyTogether(
       createFrom: new Map(),
       findings: [],
       people: peopleCache(deps),
+      users,
       cache: emptyCache(),
     };
     const keys: string[] = [];

@@ -6,7 +6,7 @@ import type { Finding, KeyPatterns, Link, SystemName } from '../model/index.js';
 import type { Logger } from '../runtime/index.js';
 import type { Store } from '../store/index.js';
 import type { PlannerSettings } from './planner.js';
-import { rawField } from './record-facts.js';
+import { rawField, type UserDetails } from './record-facts.js';
 import type { TxCache } from './tx-cache.js';
 
 /** Everything the processor's steps read from the configuration, resolved once. */
@@ -68,6 +68,8 @@ export interface ApplyContext {
   findings: Finding[];
   /** identity → Person id; shared across transactions (people are never deleted). */
   people: Map<string, string>;
+  /** Details of users records only reference (looked up before the transaction). */
+  users: ReadonlyMap<string, UserDetails>;
   cache: TxCache;
 }
 

@@ -8,7 +8,7 @@ import { embeddedUser, nameUuid } from './record-facts.js';
  * same email when the record tells us one, else a new person for that identity.
  */
 export async function resolvePersonId(
-  ctx: Pick<ApplyContext, 'store' | 'm' | 'people' | 'now'>,
+  ctx: Pick<ApplyContext, 'store' | 'm' | 'people' | 'now'> & Partial<Pick<ApplyContext, 'users'>>,
   identity: unknown,
   record: unknown,
 ): Promise<string | null> {
@@ -21,8 +21,9 @@ export async function resolvePersonId(
     ctx.people.set(identity, known.id);
     return known.id;
   }
-  const userId = identity.slice(identity.lastIndexOf(':') + 1);
-  const details = embeddedUser(record, userId);
+  // Jira account ids contain colons (`712020:…`): strip the system prefix, not the last part.
+  const userId = identity.replace(/^(servicenow:sys_user:|jira:|github:|gitlab:)/, '');
+  const details = ctx.users?.get(identity) ?? embeddedUser(record, userId);
   const email = normaliseEmail(details?.email ?? null);
   const byEmail = email ? await store.people.findByEmail(email, m) : null;
   const person: Person = byEmail

@@ -79,6 +79,7 @@ export function registerBackfill(
             clock: runtime.app.clock,
             logger: runtime.logger,
             connectors,
+            describeUsers: runtime.describeUsers,
             fromStart: cmd.fromStart ?? false,
             signal: abort.signal,
             onProgress: (p) => {

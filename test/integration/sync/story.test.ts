@@ -80,6 +80,21 @@ describeEachDatabase('sync: the demo story end to end, in process', (dialect) =>
       snPg.justification,
     );
 
+    // One Person per human: identities meet on their email address.
+    const people = (await store.db.run((m) =>
+      m.query(
+        'SELECT p.email, p.display_name, COUNT(i.identity) AS n FROM people p JOIN person_identities i ON i.person_id = p.id GROUP BY p.id, p.email, p.display_name',
+      ),
+    )) as { email: string | null; display_name: string; n: number | string }[];
+    const emails = people.map((p) => p.email);
+    expect(new Set(emails).size).toBe(emails.length);
+    // ServiceNow references carry only a sys_id: names and emails come from sys_user.
+    const requester = facts.people.find((p) => p.role === 'requester')!;
+    expect(people.map((p) => p.email)).toContain(requester.email);
+    // A Jira user (account ids contain a colon) is named from the user object on the issue.
+    const dev = facts.people.find((p) => p.role === 'payments')!;
+    expect(people.map((p) => p.display_name)).toContain(dev.name);
+
     const before = writes();
     const quiet = await h.runtime.syncOnce();
     expect(quiet.processed.applied).toBe(0);
