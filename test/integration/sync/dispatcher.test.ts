@@ -93,7 +93,11 @@ describeEachDatabase('outbox dispatcher', (dialect) => {
     expect(link?.lastWrittenHash).toBe('h1');
     // The connector never sees the dispatcher's own keys (Jira's schemas are strict).
     expect(jira.calls.map((c) => c.payload)).toEqual([{ text: 'hi' }, { add: ['x'] }]);
-    const lines = logs.lines().filter((l) => l.event === 'outbox.done');
+    // Commands run concurrently: their log lines may come in either order.
+    const lines = logs
+      .lines()
+      .filter((l) => l.event === 'outbox.done')
+      .sort((a, b) => String(a.target).localeCompare(String(b.target)));
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatchObject({
       operation: 'fake.write',
