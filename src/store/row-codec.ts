@@ -90,23 +90,48 @@ export class RowCodec<T extends ObjectLiteral> {
   }
 
   async insert(m: EntityManager, entity: T): Promise<void> {
-    const names = this.names;
-    await m.query(
-      `INSERT INTO ${this.table} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`,
-      this.params(entity),
-    );
+    await this.insertMany(m, [entity]);
+  }
+
+  /** Multi-row INSERTs, `chunk` rows per statement. */
+  async insertMany(m: EntityManager, entities: readonly T[], chunk = 100): Promise<void> {
+    await this.writeMany(m, entities, '', chunk);
   }
 
   /** Insert, or update every other column when the key already exists. */
   async upsert(m: EntityManager, entity: T, keys: readonly string[]): Promise<void> {
-    const names = this.names;
-    const rest = names.filter((n) => !keys.includes(n));
-    const head = `INSERT INTO ${this.table} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`;
-    const sql =
+    await this.upsertMany(m, [entity], keys);
+  }
+
+  async upsertMany(
+    m: EntityManager,
+    entities: readonly T[],
+    keys: readonly string[],
+    chunk = 100,
+  ): Promise<void> {
+    const rest = this.names.filter((n) => !keys.includes(n));
+    const tail =
       this.dialect === 'sqlite'
-        ? `${head} ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${rest.map((n) => `${n} = excluded.${n}`).join(', ')}`
-        : `${head} ON DUPLICATE KEY UPDATE ${rest.map((n) => `${n} = VALUES(${n})`).join(', ')}`;
-    await m.query(sql, this.params(entity));
+        ? ` ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${rest.map((n) => `${n} = excluded.${n}`).join(', ')}`
+        : ` ON DUPLICATE KEY UPDATE ${rest.map((n) => `${n} = VALUES(${n})`).join(', ')}`;
+    await this.writeMany(m, entities, tail, chunk);
+  }
+
+  private async writeMany(
+    m: EntityManager,
+    entities: readonly T[],
+    tail: string,
+    chunk: number,
+  ): Promise<void> {
+    const names = this.names;
+    const row = `(${names.map(() => '?').join(', ')})`;
+    for (let i = 0; i < entities.length; i += chunk) {
+      const part = entities.slice(i, i + chunk);
+      await m.query(
+        `INSERT INTO ${this.table} (${names.join(', ')}) VALUES ${part.map(() => row).join(', ')}${tail}`,
+        part.flatMap((e) => this.params(e)),
+      );
+    }
   }
 }
 

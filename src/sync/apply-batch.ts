@@ -10,7 +10,7 @@ import type { ApplyContext, SyncSettings } from './context.js';
 import { planTouched } from './plan-commit.js';
 import type { PolicyHook } from './policy-hook.js';
 import type { UserDetails } from './record-facts.js';
-import { emptyCache, prefetch } from './tx-cache.js';
+import { emptyCache, flush, prefetch } from './tx-cache.js';
 import { sourceId, type SourceEvent as Ev } from '../model/index.js';
 
 const PEOPLE_CACHE_LIMIT = 100_000;
@@ -194,6 +194,7 @@ async function applyTogether(
         );
       }
     }
+    await flush(ctx);
     await planTouched(ctx, deps.policy);
     if (extra) await extra(ctx);
     await deps.audit.append(ctx.audit, now, m);

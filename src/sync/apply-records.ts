@@ -14,7 +14,7 @@ import { recordUrl, RetryEventError, type ApplyContext } from './context.js';
 import type { ApplyOutcome } from './apply-change.js';
 import { sameValue } from './merge.js';
 import { resolvePersonId } from './people.js';
-import { linksOfExternal, storedApproval } from './tx-cache.js';
+import { flush, linksOfExternal, storedApproval } from './tx-cache.js';
 
 /**
  * Applies approvals, pull/merge requests, deployments and incidents (DESIGN §3, §4): each
@@ -159,6 +159,7 @@ export async function applyCodeChange(
   mapping: CompiledMapping,
   patch: Record<string, unknown>,
 ): Promise<ApplyOutcome> {
+  await flush(ctx); // they read changes and links through the repositories
   const { store, m } = ctx;
   const id = recordIdOf(event);
   const prev = await store.codeChanges.get(id, m);
@@ -199,6 +200,7 @@ export async function applyDeployment(
   mapping: CompiledMapping,
   patch: Record<string, unknown>,
 ): Promise<ApplyOutcome> {
+  await flush(ctx); // they read changes and links through the repositories
   const { store, m } = ctx;
   const id = recordIdOf(event);
   const prev = await store.deployments.get(id, m);
@@ -245,6 +247,7 @@ export async function applyIncident(
   mapping: CompiledMapping,
   patch: Record<string, unknown>,
 ): Promise<ApplyOutcome> {
+  await flush(ctx); // they read changes and links through the repositories
   const { store, m } = ctx;
   const id = recordIdOf(event);
   const [prev] = await store.syncRows.incidents.selectIn(m, 'id', [id]);

@@ -1,4 +1,5 @@
 import type { Approval, Change, Link } from '../model/index.js';
+import { ConcurrentUpdateError } from '../store/index.js';
 import type { ApplyContext } from './context.js';
 
 /**
@@ -18,6 +19,10 @@ export interface TxCache {
   linksByExternal: Map<string, Link[]>;
   /** Approval id → stored approval, or null when there is none yet. */
   approvals: Map<string, Approval | null>;
+  /** Changes created in this transaction, written by `flush` in multi-row statements. */
+  pendingChanges: Map<string, Change>;
+  /** Links upserted in this transaction, written by `flush`. */
+  pendingLinks: Map<string, Link>;
 }
 
 export function emptyCache(): TxCache {
@@ -28,7 +33,28 @@ export function emptyCache(): TxCache {
     missingKeys: new Set(),
     linksByExternal: new Map(),
     approvals: new Map(),
+    pendingChanges: new Map(),
+    pendingLinks: new Map(),
   };
+}
+
+/**
+ * Writes the changes and links this transaction created or upserted, many rows per
+ * statement. Called before anything reads those tables from the database, and before
+ * commit: within the transaction, reads go through this cache, which already has them.
+ */
+export async function flush(ctx: ApplyContext): Promise<void> {
+  const { cache, m } = ctx;
+  if (cache.pendingChanges.size > 0) {
+    const changes = [...cache.pendingChanges.values()];
+    cache.pendingChanges.clear();
+    await ctx.store.syncRows.insertChanges(m, changes);
+  }
+  if (cache.pendingLinks.size > 0) {
+    const links = [...cache.pendingLinks.values()];
+    cache.pendingLinks.clear();
+    await ctx.store.syncRows.upsertLinks(m, links);
+  }
 }
 
 /**
@@ -43,6 +69,7 @@ export async function prefetch(
 ): Promise<void> {
   const { cache, m } = ctx;
   const rows = ctx.store.syncRows;
+  await flush(ctx);
   if (approvals.length > 0) {
     for (const a of approvals) {
       cache.approvals.set(a.id, null);
@@ -94,6 +121,7 @@ export async function linksOfRecord(ctx: ApplyContext, recordId: string): Promis
 export async function linksOfChange(ctx: ApplyContext, changeId: string): Promise<Link[]> {
   let links = ctx.cache.linksByChange.get(changeId);
   if (!links) {
+    await flush(ctx);
     links = await ctx.store.syncRows.linksByChanges(ctx.m, [changeId]);
     ctx.cache.linksByChange.set(changeId, links);
   }
@@ -103,6 +131,7 @@ export async function linksOfChange(ctx: ApplyContext, changeId: string): Promis
 export async function changeById(ctx: ApplyContext, id: string): Promise<Change | null> {
   let change = ctx.cache.changes.get(id);
   if (!change) {
+    await flush(ctx);
     [change] = await ctx.store.syncRows.changesByIds(ctx.m, [id]);
     if (change) ctx.cache.changes.set(id, change);
   }
@@ -112,6 +141,7 @@ export async function changeById(ctx: ApplyContext, id: string): Promise<Change 
 export async function changeByKey(ctx: ApplyContext, key: string): Promise<Change | null> {
   for (const c of ctx.cache.changes.values()) if (c.key === key) return c;
   if (ctx.cache.missingKeys.has(key)) return null;
+  await flush(ctx);
   const [change] = await ctx.store.syncRows.changesByKeys(ctx.m, [key]);
   if (change) ctx.cache.changes.set(change.id, change);
   else ctx.cache.missingKeys.add(key);
@@ -119,15 +149,26 @@ export async function changeByKey(ctx: ApplyContext, key: string): Promise<Chang
 }
 
 export async function saveChange(ctx: ApplyContext, change: Change): Promise<Change> {
-  const saved = await ctx.store.syncRows.saveChange(ctx.m, change, ctx.now);
-  ctx.cache.changes.set(saved.id, saved);
-  ctx.cache.missingKeys.delete(saved.key);
-  if (change.version === 0) ctx.cache.linksByChange.set(saved.id, []);
+  const { cache } = ctx;
+  const pending = cache.pendingChanges.get(change.id);
+  let saved: Change;
+  if (change.version === 0 || pending) {
+    if (pending && pending.version !== change.version)
+      throw new ConcurrentUpdateError(change.key, change.version);
+    // Created in this transaction: inserted by `flush`, with every later edit folded in.
+    saved = { ...change, version: change.version + 1, updatedAt: ctx.now };
+    cache.pendingChanges.set(saved.id, saved);
+  } else {
+    saved = await ctx.store.syncRows.saveChange(ctx.m, change, ctx.now);
+  }
+  cache.changes.set(saved.id, saved);
+  cache.missingKeys.delete(saved.key);
+  if (change.version === 0) cache.linksByChange.set(saved.id, []);
   return saved;
 }
 
 export async function putLink(ctx: ApplyContext, link: Link): Promise<void> {
-  await ctx.store.syncRows.upsertLink(ctx.m, link);
+  ctx.cache.pendingLinks.set(`${link.changeId}\u0000${link.recordId}`, link);
   const replace = (map: Map<string, Link[]>, key: string) => {
     const list = map.get(key);
     if (!list) return;
@@ -137,6 +178,7 @@ export async function putLink(ctx: ApplyContext, link: Link): Promise<void> {
   };
   replace(ctx.cache.linksByRecord, link.recordId);
   replace(ctx.cache.linksByChange, link.changeId);
+  replace(ctx.cache.linksByExternal, `${link.system}:${link.externalId}`);
 }
 
 export async function linksOfExternal(
@@ -147,6 +189,7 @@ export async function linksOfExternal(
   const key = `${system}:${externalId}`;
   let links = ctx.cache.linksByExternal.get(key);
   if (!links) {
+    await flush(ctx);
     links = await ctx.store.syncRows.linksByExternalIds(ctx.m, system, [externalId]);
     ctx.cache.linksByExternal.set(key, links);
   }

@@ -77,7 +77,20 @@ export class SyncRows {
   }
 
   upsertLink(m: EntityManager, link: Link): Promise<void> {
-    return this.links.upsert(m, { syncState: null, ...link }, ['change_id', 'record_id']);
+    return this.upsertLinks(m, [link]);
+  }
+
+  upsertLinks(m: EntityManager, links: readonly Link[]): Promise<void> {
+    return this.links.upsertMany(
+      m,
+      links.map((l) => ({ syncState: null, ...l })),
+      ['change_id', 'record_id'],
+    );
+  }
+
+  /** New changes (version already counted), in multi-row statements. */
+  insertChanges(m: EntityManager, changes: readonly Change[]): Promise<void> {
+    return this.changes.insertMany(m, changes);
   }
 
   /** Inserts unless the idempotency key exists; true when it was inserted. */
