@@ -59,10 +59,15 @@ export async function startDaemon(runtime: SyncRuntime, options: DaemonOptions):
   runtime.dispatcher.start();
   let initialPoll: Promise<unknown> = Promise.resolve();
   if (options.pollAtStart ?? true) {
-    initialPoll = scheduler.runNow('poll').catch((error: unknown) =>
-      logger.error('poll.initial_failed', {
-        reason: error instanceof Error ? error.message : String(error),
-      }),
+    initialPoll = Promise.all(
+      runtime.connectors.map((c) =>
+        scheduler.runNow(`poll:${c.connection}`).catch((error: unknown) =>
+          logger.error('poll.initial_failed', {
+            connection: c.connection,
+            reason: error instanceof Error ? error.message : String(error),
+          }),
+        ),
+      ),
     );
   }
   logger.info('daemon.started', {

@@ -189,14 +189,19 @@ export function createSyncRuntime(
     jobs() {
       const schedules = config.schedules;
       return [
-        createPollJob({
-          cron: schedules.poll,
-          leaseMs: JOB_LEASE_MS,
-          store: app.store,
-          connectors,
-          clock: app.clock,
-          logger,
-        }),
+        // One poll job per connection: a slow or failing system never delays the others,
+        // and replicas can run different connections' polls at the same time.
+        ...connectors.map((connector) =>
+          createPollJob({
+            name: `poll:${connector.connection}`,
+            cron: schedules.poll,
+            leaseMs: JOB_LEASE_MS,
+            store: app.store,
+            connectors: [connector],
+            clock: app.clock,
+            logger,
+          }),
+        ),
         {
           name: 'reconcile',
           cron: schedules.reconcile,

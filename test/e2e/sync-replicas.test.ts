@@ -175,9 +175,14 @@ describeEachDatabase('e2e: two daemon replicas on one database', (dialect) => {
       lines.filter((l) => l.event === 'outbox.done').map((l) => (logA!.includes(l) ? 'A' : 'B')),
     );
 
-    // Poll ticks: each ran on one replica; between them they ran most seconds.
+    // Poll ticks (one job per connection, `poll:<name>`): each job's tick ran on one
+    // replica; between them they ran most seconds.
     const ticks = (log: LogLine[]) =>
-      new Set(log.filter((l) => l.event === 'schedule.run' && l.job === 'poll').map((l) => l.tick));
+      new Set(
+        log
+          .filter((l) => l.event === 'schedule.run' && String(l.job).startsWith('poll'))
+          .map((l) => `${String(l.job)}@${String(l.tick)}`),
+      );
     const [ticksA, ticksB] = [ticks(logA!), ticks(logB!)];
     const both = [...ticksA].filter((t) => ticksB.has(t));
     expect(both).toEqual([]);
