@@ -17,7 +17,7 @@ import {
   type Fault,
   type RateFaultOptions,
 } from './simulator-faults.js';
-import { RequestMeter } from './simulator-meter.js';
+import { RequestMeter } from '../../src/runtime/request-meter.js';
 import type { RenderContext } from './simulator-render.js';
 import { SimState } from './simulator-state.js';
 import { WebhookSender, type WebhookSenderOptions } from './simulator-webhooks.js';

@@ -19,7 +19,7 @@ import {
   type RateFaultOptions,
   type RateLimitOptions,
 } from './simulator-faults.js';
-import { RequestMeter } from './simulator-meter.js';
+import { RequestMeter } from '../../src/runtime/request-meter.js';
 import { renderRow, type RenderOptions } from './simulator-render.js';
 import { SimState, SimWriteError } from './simulator-state.js';
 import { BusinessRuleSender, type BusinessRuleTarget } from './simulator-business-rule.js';

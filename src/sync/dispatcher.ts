@@ -9,6 +9,7 @@ import {
   type CommandDeps,
   type DispatchResult,
 } from './dispatch-command.js';
+import { passLoop } from './pass-loop.js';
 
 /**
  * The outbox dispatcher (DESIGN §2 last step, §8): claims due write-back commands, runs
@@ -118,40 +119,16 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     return summary;
   }
 
-  let loop: Promise<void> | undefined;
-  let stopping: AbortController | undefined;
-
-  async function runLoop(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      let full = false;
-      try {
-        full = (await runOnce()).claimed >= batchSize;
-      } catch (error) {
-        // The database being away must not end the loop; the next pass tries again.
-        options.logger.error('outbox.pass_failed', {
-          workerId: options.workerId,
-          reason: error instanceof Error ? error.message : String(error),
-        });
-      }
-      if (full || signal.aborted) continue;
-      await options.clock.sleep(intervalMs, signal).catch(() => undefined);
-    }
-  }
-
-  return {
+  const loop = passLoop({
     runOnce,
-    start() {
-      if (loop) return;
-      stopping = new AbortController();
-      loop = runLoop(stopping.signal);
-    },
-    async stop() {
-      stopping?.abort();
-      await loop;
-      loop = undefined;
-      stopping = undefined;
-    },
-  };
+    batchSize,
+    intervalMs,
+    clock: options.clock,
+    logger: options.logger,
+    failedEvent: 'outbox.pass_failed',
+    workerId: options.workerId,
+  });
+  return { runOnce, start: loop.start, stop: loop.stop };
 }
 
 function positive(value: number, name: string): number {

@@ -5,6 +5,7 @@ import type { InboxEventRow } from '../store/index.js';
 import { applyBatch, type ApplyDeps, type BatchItem, type ItemResult } from './apply-batch.js';
 import { PermanentEventError } from './context.js';
 import { connectorKey } from './dispatch-command.js';
+import { passLoop } from './pass-loop.js';
 
 /**
  * The inbox processor (DESIGN §2 "Process"): claims due inbox events (SKIP LOCKED on MySQL,
@@ -194,37 +195,14 @@ export function createProcessor(o: ProcessorOptions): Processor {
     return total;
   }
 
-  let loop: Promise<void> | undefined;
-  let stopping: AbortController | undefined;
-  async function runLoop(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      let full = false;
-      try {
-        full = (await runOnce()).claimed >= batchSize;
-      } catch (error) {
-        o.logger.error('inbox.pass_failed', {
-          workerId: o.workerId,
-          reason: error instanceof Error ? error.message : String(error),
-        });
-      }
-      if (full || signal.aborted) continue;
-      await o.clock.sleep(intervalMs, signal).catch(() => undefined);
-    }
-  }
-
-  return {
+  const loop = passLoop({
     runOnce,
-    drain,
-    start() {
-      if (loop) return;
-      stopping = new AbortController();
-      loop = runLoop(stopping.signal);
-    },
-    async stop() {
-      stopping?.abort();
-      await loop;
-      loop = undefined;
-      stopping = undefined;
-    },
-  };
+    batchSize,
+    intervalMs,
+    clock: o.clock,
+    logger: o.logger,
+    failedEvent: 'inbox.pass_failed',
+    workerId: o.workerId,
+  });
+  return { runOnce, drain, start: loop.start, stop: loop.stop };
 }

@@ -1,7 +1,7 @@
 import axios, { AxiosError, type AxiosResponse } from 'axios';
 import { JiraSimulator, type FaultPreset } from '../../../connectors/jira/simulator.js';
 import { FAULT_PRESETS } from '../../../connectors/jira/simulator-faults.js';
-import { RequestMeter } from '../../../connectors/jira/simulator-meter.js';
+import { RequestMeter } from '../../../src/runtime/request-meter.js';
 
 /**
  * Rate-based faults and the request-rate meter, over real sockets: what an end-to-end test

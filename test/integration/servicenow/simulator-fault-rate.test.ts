@@ -10,7 +10,7 @@ import {
   seededRandom,
   type FaultPreset,
 } from '../../../connectors/servicenow/simulator-faults.js';
-import { RequestMeter } from '../../../connectors/servicenow/simulator-meter.js';
+import { RequestMeter } from '../../../src/runtime/request-meter.js';
 import { seedServiceNow } from '../../../connectors/servicenow/simulator-seed.js';
 
 /**

@@ -6,7 +6,6 @@ import { performance } from 'node:perf_hooks';
  * clock: the question is how fast requests hit the socket, even when the simulated vendor
  * runs on a manual clock. Only the last `capacity` arrivals are kept (a ring), so a
  * long-running `sim` stays bounded; `requestCount` counts every arrival.
- * (The Jira simulator has the same file: each connector folder stands alone.)
  */
 export class RequestMeter {
   private readonly times: Float64Array;
