@@ -167,11 +167,13 @@ function encode(kind: Kind, v: unknown, dialect: Dialect): unknown {
 
 /** Rows a raw UPDATE/DELETE changed, on either driver. */
 export async function affected(m: EntityManager, sql: string, params: unknown[]): Promise<number> {
-  const runner = m.queryRunner;
-  if (runner) {
+  // Inside a transaction the manager has its runner; otherwise borrow one for the statement.
+  const own = m.queryRunner ? null : m.connection.createQueryRunner();
+  const runner = m.queryRunner ?? own!;
+  try {
     const res = (await runner.query(sql, params, true)) as { affected?: number };
     return Number(res.affected ?? 0);
+  } finally {
+    await own?.release();
   }
-  const raw = (await m.query(sql, params)) as { affectedRows?: number } | unknown[];
-  return Array.isArray(raw) ? 0 : Number(raw.affectedRows ?? 0);
 }

@@ -9,9 +9,9 @@ import { isChangeNumber } from './apply-change.js';
 import type { ApplyContext, SyncSettings } from './context.js';
 import { planTouched } from './plan-commit.js';
 import type { PolicyHook } from './policy-hook.js';
-import type { UserDetails } from './record-facts.js';
+import { eventRecordId, type UserDetails } from './record-facts.js';
 import { emptyCache, flush, prefetch } from './tx-cache.js';
-import { sourceId, type SourceEvent as Ev } from '../model/index.js';
+import type { SourceEvent as Ev } from '../model/index.js';
 
 const PEOPLE_CACHE_LIMIT = 100_000;
 const peopleCaches = new WeakMap<ApplyDeps, Map<string, string>>();
@@ -29,12 +29,7 @@ function peopleCache(deps: ApplyDeps): Map<string, string> {
 
 function recordIdOf(event: Ev): string | null {
   try {
-    return sourceId({
-      system: event.system,
-      kind: event.kind,
-      connection: event.connection,
-      externalId: event.externalId ?? '',
-    });
+    return eventRecordId(event);
   } catch {
     return null; // applyEvent reports it
   }

@@ -2,7 +2,6 @@ import type { CompiledMapping } from '../mapping/index.js';
 import {
   emptyChange,
   findingId,
-  sourceId,
   type Change,
   type Link,
   type LinkKind,
@@ -14,7 +13,7 @@ import { jsonValue, mergeMirrored, mirroredFields, projectionHash, sameValue } f
 import { digest } from './plan-keys.js';
 import { changeIdFromCorrelation } from './planner.js';
 import { resolvePersonId } from './people.js';
-import { nameUuid, rawField } from './record-facts.js';
+import { eventRecordId, nameUuid, rawField } from './record-facts.js';
 import {
   changeById,
   changeByKey,
@@ -50,12 +49,7 @@ export async function applyChangeRecord(
   const { settings } = ctx;
   const record = mapping.unwrapRecord(event.payload);
   const externalId = event.externalId ?? '';
-  const recordId = sourceId({
-    system: event.system,
-    kind: event.kind,
-    connection: event.connection,
-    externalId,
-  });
+  const recordId = eventRecordId(event);
   const externalKey =
     event.system === 'servicenow' ? String(patch.key ?? '') || null : externalId || null;
   const [existing] = await linksOfRecord(ctx, recordId);

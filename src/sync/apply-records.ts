@@ -1,7 +1,6 @@
 import type { CompiledMapping } from '../mapping/index.js';
 import {
   extractKeys,
-  sourceId,
   type Approval,
   type CodeChange,
   type Deployment,
@@ -14,6 +13,7 @@ import { recordUrl, RetryEventError, type ApplyContext } from './context.js';
 import type { ApplyOutcome } from './apply-change.js';
 import { sameValue } from './merge.js';
 import { resolvePersonId } from './people.js';
+import { eventRecordId } from './record-facts.js';
 import { flush, linksOfExternal, storedApproval } from './tx-cache.js';
 
 /**
@@ -24,14 +24,7 @@ import { flush, linksOfExternal, storedApproval } from './tx-cache.js';
 const keep = (ids: readonly string[], event: SourceEvent) =>
   [...ids, `${event.source}/${event.deliveryKey}`].slice(-20);
 
-function recordIdOf(event: SourceEvent): string {
-  return sourceId({
-    system: event.system,
-    kind: event.kind,
-    connection: event.connection,
-    externalId: event.externalId ?? '',
-  });
-}
+const recordIdOf = eventRecordId;
 
 export async function applyApproval(
   ctx: ApplyContext,

@@ -1,5 +1,5 @@
 import type { CompiledMapping } from '../mapping/index.js';
-import type { Change, Link } from '../model/index.js';
+import { isUuid, type Change, type Link } from '../model/index.js';
 import { jsonValue, projectionHash, sameValue, writtenFields } from './merge.js';
 import { jiraApprovalCommands, type JiraWriteBack } from './plan-jira.js';
 import { commandKey, digest, envelope, type PlannedCommand } from './plan-keys.js';
@@ -201,5 +201,5 @@ export function correlationId(changeId: string): string {
 export function changeIdFromCorrelation(value: unknown): string | null {
   if (typeof value !== 'string' || !value.startsWith('changebridge:')) return null;
   const id = value.slice('changebridge:'.length);
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id) ? id : null;
+  return isUuid(id) ? id : null;
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { SystemName } from '../model/index.js';
+import { sourceId, type SourceEvent, type SystemName } from '../model/index.js';
 
 /**
  * Small facts the sync needs about a raw record beyond what mappings produce: its version
@@ -100,4 +100,14 @@ export function nameUuid(name: string): string {
   const h = createHash('sha256').update(name).digest('hex');
   const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** The source record id (`<system>:<kind>:<connection>:<externalId>`) an event is about. */
+export function eventRecordId(event: SourceEvent): string {
+  return sourceId({
+    system: event.system,
+    kind: event.kind,
+    connection: event.connection,
+    externalId: event.externalId ?? '',
+  });
 }

@@ -34,7 +34,7 @@ export function registerRun(
         // Stable across restarts (one daemon per host and port): a restarted daemon takes
         // its leases and claimed rows back at once instead of waiting for them to expire.
         const workerId = port > 0 ? `${hostname()}:${port}` : undefined;
-        const runtime = await openSyncRuntime(io, opts, workerId);
+        const runtime = await openSyncRuntime(io, opts, workerId, configured);
         const server = runtime.loaded.config.server;
         try {
           const daemon = await startDaemon(runtime, {

@@ -1,4 +1,5 @@
 import { createSyncRuntime, type SyncRuntime } from '../../composition/sync.js';
+import type { LoadedConfig } from '../../config/index.js';
 import { createAppLogger, loadAppConfig, openApp } from '../../main.js';
 import type { CliIo, GlobalOptions } from '../io.js';
 
@@ -7,8 +8,8 @@ export async function openSyncRuntime(
   io: CliIo,
   opts: GlobalOptions,
   workerId?: string,
+  loaded: LoadedConfig = loadAppConfig(io, opts.config ? { configPath: opts.config } : {}),
 ): Promise<SyncRuntime> {
-  const loaded = loadAppConfig(io, opts.config ? { configPath: opts.config } : {});
   const logger = createAppLogger(loaded, io, Boolean(opts.verbose));
   const app = await openApp(loaded, io);
   try {

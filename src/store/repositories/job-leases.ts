@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { Database } from '../database.js';
+import { affected } from '../row-codec.js';
 import { isUniqueViolation } from '../errors.js';
 import { fromSqlDate } from '../sql-dates.js';
 
@@ -151,14 +152,6 @@ export class JobLeaseRepository {
    * the value already stored still reports the row as ours.
    */
   private execute(sql: string, params: unknown[]): Promise<number> {
-    return this.db.run(async (m: EntityManager) => {
-      const runner = m.connection.createQueryRunner();
-      try {
-        const result = await runner.query(sql, params, true);
-        return result.affected ?? 0;
-      } finally {
-        await runner.release();
-      }
-    });
+    return this.db.run((m: EntityManager) => affected(m, sql, params));
   }
 }

@@ -1,5 +1,6 @@
 import { In, type EntityManager, type EntitySchema, type FindOptionsWhere } from 'typeorm';
 import type { Database } from '../database.js';
+import { affected } from '../row-codec.js';
 
 /**
  * Claiming rows of a leased work table (inbox_events, outbox_commands). A row is claimable
@@ -132,20 +133,14 @@ export abstract class LeasedQueue<Row extends { id: number }> {
    * dead) cannot finish them. Returns how many.
    */
   async releaseClaims(workerId: string, now: Date): Promise<number> {
-    return this.db.run(async (m) => {
-      const runner = m.connection.createQueryRunner();
-      try {
-        const res = (await runner.query(
-          `UPDATE ${this.table} SET status = 'pending', claimed_by = NULL, lease_until = NULL, next_attempt_at = ? ` +
-            "WHERE status = 'processing' AND claimed_by = ?",
-          [this.db.sqlDate(now), workerId],
-          true,
-        )) as { affected?: number };
-        return Number(res.affected ?? 0);
-      } finally {
-        await runner.release();
-      }
-    });
+    return this.db.run((m) =>
+      affected(
+        m,
+        `UPDATE ${this.table} SET status = 'pending', claimed_by = NULL, lease_until = NULL, next_attempt_at = ? ` +
+          "WHERE status = 'processing' AND claimed_by = ?",
+        [this.db.sqlDate(now), workerId],
+      ),
+    );
   }
 
   async claim(opts: ClaimOptions): Promise<Row[]> {

@@ -4,6 +4,7 @@ import type { Database } from '../database.js';
 import { OutboxCommandEntity, type OutboxCommandRow } from '../entities/index.js';
 import { isUniqueViolation } from '../errors.js';
 import { LeasedQueue } from './leased-queue.js';
+import { affected } from '../row-codec.js';
 
 export interface OutboxCommand {
   /** Deterministic: the same intended effect always gets the same key (DESIGN §2). */
@@ -72,15 +73,14 @@ export class OutboxRepository extends LeasedQueue<OutboxCommandRow> {
     manager?: EntityManager,
   ): Promise<number> {
     const pattern = `${prefix.replace(/[!%_]/g, (c) => `!${c}`)}%`;
-    return this.db.with(manager, async (m) => {
-      const res = (await m.query(
+    return this.db.with(manager, (m) =>
+      affected(
+        m,
         "UPDATE outbox_commands SET status = 'superseded', completed_at = ?, last_error = ? " +
           "WHERE change_id = ? AND status = 'pending' AND idempotency_key LIKE ? ESCAPE '!' AND idempotency_key <> ?",
         [this.db.sqlDate(now), `superseded by ${keepKey}`, changeId, pattern, keepKey],
-      )) as { affectedRows?: number; changes?: number } | unknown[];
-      if (Array.isArray(res)) return 0;
-      return Number(res.affectedRows ?? res.changes ?? 0);
-    });
+      ),
+    );
   }
 
   async complete(id: number, result: unknown, now: Date, manager?: EntityManager): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Database } from '../database.js';
+import { affected } from '../row-codec.js';
 
 export interface PruneResult {
   inbox: number;
@@ -11,20 +12,16 @@ export interface PruneResult {
  */
 export async function pruneProcessed(db: Database, before: Date): Promise<PruneResult> {
   const at = db.sqlDate(before);
-  const count = (res: unknown) =>
-    Array.isArray(res) ? 0 : Number((res as { affectedRows?: number }).affectedRows ?? 0);
   return db.transaction(async (m) => ({
-    inbox: count(
-      await m.query(
-        "DELETE FROM inbox_events WHERE status IN ('done', 'ignored') AND processed_at < ?",
-        [at],
-      ),
+    inbox: await affected(
+      m,
+      "DELETE FROM inbox_events WHERE status IN ('done', 'ignored') AND processed_at < ?",
+      [at],
     ),
-    outbox: count(
-      await m.query(
-        "DELETE FROM outbox_commands WHERE status IN ('done', 'superseded') AND completed_at < ?",
-        [at],
-      ),
+    outbox: await affected(
+      m,
+      "DELETE FROM outbox_commands WHERE status IN ('done', 'superseded') AND completed_at < ?",
+      [at],
     ),
   }));
 }
