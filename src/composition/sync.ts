@@ -25,7 +25,8 @@ import { pruneProcessed } from '../store/index.js';
 import {
   createDispatcher,
   createProcessor,
-  EMPTY_POLICY_SET,
+  decideDeployment,
+  reevaluate,
   syncSettings,
   type Dispatcher,
   type DispatchSummary,
@@ -33,14 +34,19 @@ import {
   type Processor,
   type ProcessSummary,
 } from '../sync/index.js';
+import type { GateVerdict } from '../policy/index.js';
 import type { App, Environment } from '../main.js';
 import { createConnectors, createHttpFactory } from './connectors.js';
+import { governanceFromConfig } from './governance.js';
 
 /**
  * Schedule leases: short, renewed every third while a job runs, so a replica that dies
  * mid-job (SIGKILL, a lost host) holds its schedules for at most this long.
  */
 const JOB_LEASE_MS = 30_000;
+
+/** Closed changes stay under re-evaluation this long (closure evidence, late reviews). */
+const REEVALUATE_CLOSED_MS = 30 * 86_400_000;
 
 export interface SyncRuntime {
   app: App;
@@ -56,6 +62,12 @@ export interface SyncRuntime {
   describeUsers: (identities: string[]) => Promise<Map<string, UserDetails>>;
   /** One poll pass of every stream (of one connection when given). */
   pollOnce(connection?: string, signal?: AbortSignal): Promise<PollStreamResult[]>;
+  /** The policy hook every transaction runs (DESIGN §6). */
+  policy: PolicyHook;
+  /** `GET /api/v1/gate`: may this commit deploy to this environment now? */
+  decideGate(query: { repo: string; sha: string; environment: string }): Promise<GateVerdict>;
+  /** Re-evaluates every active change (time-driven findings, expired waivers). */
+  reevaluateAll(): Promise<{ changes: number; enqueued: number }>;
   /** Poll, process and write back until quiet: `sync --once`. */
   syncOnce(connection?: string): Promise<SyncOnceSummary>;
   jobs(): ScheduledJob[];
@@ -95,13 +107,15 @@ export function createSyncRuntime(
   const p = config.sync.processor;
   const d = config.sync.dispatcher;
   const describeUsers = serviceNowUserLookup(connectors);
+  const policy = options.policy ?? governanceFromConfig(config);
+  const settings = syncSettings(config);
   const processor = createProcessor({
     describeUsers,
     store: app.store,
     audit: app.audit,
     mappings,
-    settings: syncSettings(config),
-    policy: options.policy ?? EMPTY_POLICY_SET,
+    settings,
+    policy,
     clock: app.clock,
     logger,
     connectors,
@@ -142,6 +156,32 @@ export function createSyncRuntime(
       ...(signal ? { signal } : {}),
     });
 
+  const applyDeps = {
+    store: app.store,
+    audit: app.audit,
+    mappings,
+    settings,
+    policy,
+    clock: app.clock,
+    logger,
+  };
+
+  /** Active changes in pages of 50, one transaction each. */
+  async function reevaluateAll(): Promise<{ changes: number; enqueued: number }> {
+    const since = new Date(app.clock.now().getTime() - REEVALUATE_CLOSED_MS);
+    let after = '';
+    let changes = 0;
+    let enqueued = 0;
+    for (;;) {
+      const ids = await app.store.changes.activeIds(since, after, 50);
+      if (ids.length === 0) break;
+      enqueued += await reevaluate(applyDeps, ids);
+      changes += ids.length;
+      after = ids[ids.length - 1]!;
+    }
+    return { changes, enqueued };
+  }
+
   async function drainOutbox(): Promise<DispatchSummary> {
     const total: DispatchSummary = { claimed: 0, done: 0, skipped: 0, retried: 0, dead: 0 };
     for (let i = 0; i < 1000; i++) {
@@ -164,6 +204,12 @@ export function createSyncRuntime(
     workerId,
     describeUsers,
     pollOnce,
+    policy,
+    decideGate: (query) =>
+      app.store.db.with(undefined, (m) =>
+        decideDeployment({ store: app.store, m, now: app.clock.now(), policy }, query),
+      ),
+    reevaluateAll: () => reevaluateAll(),
     async syncOnce(connection) {
       const summary: SyncOnceSummary = {
         polled: [],
@@ -210,6 +256,15 @@ export function createSyncRuntime(
             logger.info('reconcile.skipped', {
               reason: 'drift reconciliation is not built yet; the schedule and its lease are',
             });
+          },
+        },
+        {
+          name: 'policies',
+          cron: schedules.policies,
+          leaseMs: JOB_LEASE_MS,
+          run: async () => {
+            const r = await reevaluateAll();
+            logger.info('policies.reevaluated', r);
           },
         },
         {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_HTTP_SETTINGS } from '../runtime/http-settings.js';
 import { connectionSchemas } from './connections.js';
+import { policiesSchema } from './policies.js';
 import { DATABASE_URL_EXPECTED, databaseUrlProblem } from './database-url.js';
 import { cron, expectedHints, fail, identifier, int, matching, text } from './schema-helpers.js';
 
@@ -107,6 +108,8 @@ const schedulesSchema = z
     poll: cron().default('*/5 * * * *'),
     reconcile: cron().default('0 * * * *'),
     retention: cron().default('0 3 * * *'),
+    /** Re-evaluates policies whose outcome moves with time (SLAs, expiries, reviews). */
+    policies: cron().default('*/15 * * * *'),
   })
   .prefault({});
 
@@ -184,6 +187,7 @@ export const configSchema = z.strictObject({
   schedules: schedulesSchema,
   tenants: tenantsSchema,
   sync: syncSchema,
+  policies: policiesSchema,
 });
 
 export type Config = z.output<typeof configSchema>;
@@ -194,6 +198,7 @@ export type HttpLimits = Config['http']['defaults'];
 export type ConnectionsConfig = Config['connections'];
 export type SchedulesConfig = Config['schedules'];
 export type SyncConfig = Config['sync'];
+export type { PoliciesConfig } from './policies.js';
 export type ServiceNowConnection = NonNullable<ConnectionsConfig['servicenow']>;
 export type JiraConnection = NonNullable<ConnectionsConfig['jira']>;
 export type GitHubConnection = NonNullable<ConnectionsConfig['github']>;

@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import type { AuditLog } from '../audit/index.js';
 import type { MappingSet } from '../mapping/index.js';
 import type { SourceEvent } from '../model/index.js';
@@ -110,6 +111,48 @@ async function describeNewUsers(
   }
 }
 
+/** A fresh per-transaction context. */
+export function openContext(
+  deps: ApplyDeps,
+  m: EntityManager,
+  now: Date,
+  users: ReadonlyMap<string, UserDetails> = new Map(),
+): ApplyContext {
+  return {
+    m,
+    store: deps.store,
+    mappings: deps.mappings,
+    settings: deps.settings,
+    logger: deps.logger,
+    now,
+    audit: [],
+    touched: new Set(),
+    createFrom: new Map(),
+    findings: [],
+    gateRequests: new Set(),
+    people: peopleCache(deps),
+    users,
+    cache: emptyCache(),
+  };
+}
+
+/**
+ * Re-runs policies and planning for the given changes without any new record (DESIGN §6):
+ * time moves findings too (SLAs, expiries, reviews due), and waivers expire. One
+ * transaction; returns the number of commands enqueued.
+ */
+export async function reevaluate(deps: ApplyDeps, changeIds: readonly string[]): Promise<number> {
+  if (changeIds.length === 0) return 0;
+  return deps.store.db.transaction(async (m) => {
+    const now = deps.clock.now();
+    const ctx = openContext(deps, m, now);
+    for (const id of changeIds) ctx.touched.add(id);
+    const enqueued = await planTouched(ctx, deps.policy);
+    await deps.audit.append(ctx.audit, now, m);
+    return enqueued;
+  });
+}
+
 export async function applyBatch(
   deps: ApplyDeps,
   items: readonly BatchItem[],
@@ -147,21 +190,7 @@ async function applyTogether(
   const { store } = deps;
   return store.db.transaction(async (m) => {
     const now = deps.clock.now();
-    const ctx: ApplyContext = {
-      m,
-      store,
-      mappings: deps.mappings,
-      settings: deps.settings,
-      logger: deps.logger,
-      now,
-      audit: [],
-      touched: new Set(),
-      createFrom: new Map(),
-      findings: [],
-      people: peopleCache(deps),
-      users,
-      cache: emptyCache(),
-    };
+    const ctx = openContext(deps, m, now, users);
     const keys: string[] = [];
     const approvals: { id: string; system: string; ref: string }[] = [];
     const recordIds: string[] = [];

@@ -132,6 +132,8 @@ async function linkTo(
       syncState: prev?.syncState ?? null,
       updatedAt: ctx.now,
     };
+    // The record changed even when its link did not: its change is re-evaluated (DESIGN §6).
+    ctx.touched.add(changeId);
     if (prev && sameValue(prev.url, link.url) && prev.externalKey === externalKey) continue;
     await store.links.upsert(link, m);
     if (!prev) {

@@ -7,6 +7,7 @@ import type { Logger } from '../runtime/index.js';
 import type { Store } from '../store/index.js';
 import type { PlannerSettings } from './planner.js';
 import { rawField, type UserDetails } from './record-facts.js';
+import { IdentityDirectory } from './identity-directory.js';
 import type { TxCache } from './tx-cache.js';
 
 /** Everything the processor's steps read from the configuration, resolved once. */
@@ -18,10 +19,13 @@ export interface SyncSettings extends PlannerSettings {
   baseUrls: ReadonlyMap<string, string>;
   /** ServiceNow connection → its correlation id column. */
   correlationFields: ReadonlyMap<string, string>;
+  /** Configured identity links (DESIGN §3): one person across systems. */
+  identities: IdentityDirectory;
 }
 
 export function syncSettings(
-  config: Pick<Config, 'sync' | 'linking' | 'tenants' | 'connections'>,
+  config: Pick<Config, 'sync' | 'linking' | 'tenants' | 'connections'> &
+    Partial<Pick<Config, 'policies'>>,
 ): SyncSettings {
   const baseUrls = new Map<string, string>();
   const correlationFields = new Map<string, string>();
@@ -48,6 +52,7 @@ export function syncSettings(
     keyPatterns: config.linking,
     baseUrls,
     correlationFields,
+    identities: new IdentityDirectory(config.policies?.identities ?? []),
   };
 }
 
@@ -66,6 +71,8 @@ export interface ApplyContext {
   /** Change id → the Jira issue link a change request should be created from. */
   createFrom: Map<string, Link>;
   findings: Finding[];
+  /** Gate requests recorded in this transaction: decided when it plans. */
+  gateRequests: Set<string>;
   /** identity → Person id; shared across transactions (people are never deleted). */
   people: Map<string, string>;
   /** Details of users records only reference (looked up before the transaction). */

@@ -7,3 +7,5 @@ export * from './apply-batch.js';
 export * from './merge.js';
 export { APPROVAL_LABELS } from './plan-jira.js';
 export { classifyWriteFailure } from './failure-policy.js';
+export * from './gate-requests.js';
+export { IdentityDirectory } from './identity-directory.js';

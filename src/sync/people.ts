@@ -8,7 +8,8 @@ import { embeddedUser, nameUuid } from './record-facts.js';
  * same email when the record tells us one, else a new person for that identity.
  */
 export async function resolvePersonId(
-  ctx: Pick<ApplyContext, 'store' | 'm' | 'people' | 'now'> & Partial<Pick<ApplyContext, 'users'>>,
+  ctx: Pick<ApplyContext, 'store' | 'm' | 'people' | 'now'> &
+    Partial<Pick<ApplyContext, 'users' | 'settings'>>,
   identity: unknown,
   record: unknown,
 ): Promise<string | null> {
@@ -21,16 +22,29 @@ export async function resolvePersonId(
     ctx.people.set(identity, known.id);
     return known.id;
   }
+  // A configured identity link (DESIGN §3) names the person's other accounts.
+  const link = ctx.settings?.identities.linkOf(identity) ?? null;
+  for (const sibling of link?.ids ?? []) {
+    if (sibling === identity) continue;
+    const owner = await store.people.findByIdentity(sibling, m);
+    if (!owner) continue;
+    await store.people.save(
+      { ...owner, identities: [...owner.identities, identity], updatedAt: ctx.now },
+      m,
+    );
+    ctx.people.set(identity, owner.id);
+    return owner.id;
+  }
   // Jira account ids contain colons (`712020:…`): strip the system prefix, not the last part.
   const userId = identity.replace(/^(servicenow:sys_user:|jira:|github:|gitlab:)/, '');
   const details = ctx.users?.get(identity) ?? embeddedUser(record, userId);
-  const email = normaliseEmail(details?.email ?? null);
+  const email = normaliseEmail(link?.email ?? details?.email ?? null);
   const byEmail = email ? await store.people.findByEmail(email, m) : null;
   const person: Person = byEmail
     ? { ...byEmail, identities: [...byEmail.identities, identity], updatedAt: ctx.now }
     : {
         id: nameUuid(`person:${identity}`),
-        displayName: details?.displayName ?? identity,
+        displayName: link?.name ?? details?.displayName ?? identity,
         email,
         identities: [identity],
         updatedAt: ctx.now,

@@ -1,4 +1,4 @@
-import type { ApprovalState, Change, Link } from '../model/index.js';
+import type { ApprovalState, Change, Finding, Link } from '../model/index.js';
 import { commandKey, digest, envelope, type PlannedCommand } from './plan-keys.js';
 
 /**
@@ -21,12 +21,22 @@ export const APPROVAL_LABELS: Readonly<Record<ApprovalState, string | null>> = {
   rejected: 'change-rejected',
 };
 
-const ALL_LABELS = Object.values(APPROVAL_LABELS).filter((l): l is string => l !== null);
+/** Shown while a blocking finding is open (DESIGN §8). */
+export const BLOCKED_LABEL = 'change-blocked';
+
+const ALL_LABELS = [
+  ...Object.values(APPROVAL_LABELS).filter((l): l is string => l !== null),
+  BLOCKED_LABEL,
+];
+
+/** The issue property holds at most this many findings (Jira caps a property at 32 KB). */
+const MAX_PROPERTY_FINDINGS = 50;
 
 export function jiraApprovalCommands(
   change: Change,
   link: Link,
   settings: JiraWriteBack,
+  findings: readonly Finding[] = [],
 ): PlannedCommand[] {
   const written = link.syncState?.written ?? {};
   const issue = link.externalKey ?? link.externalId;
@@ -44,14 +54,19 @@ export function jiraApprovalCommands(
       supersedes: `${link.recordId}|${aspect}|`,
     });
   };
-  const label = APPROVAL_LABELS[change.approval];
-  if (settings.labels && (label !== null || written.labels !== undefined)) {
-    push('labels', digest(`labels:${change.approval}`), 'jira.labels', {
-      add: label ? [label] : [],
-      remove: ALL_LABELS.filter((l) => l !== label),
+  const blocked = findings.some((f) => f.blocking);
+  const labels = [APPROVAL_LABELS[change.approval], blocked ? BLOCKED_LABEL : null].filter(
+    (l): l is string => l !== null,
+  );
+  if (settings.labels && (labels.length > 0 || written.labels !== undefined)) {
+    // The hash of approval alone while nothing blocks keeps earlier keys stable.
+    push('labels', digest(`labels:${change.approval}${blocked ? ':blocked' : ''}`), 'jira.labels', {
+      add: labels,
+      remove: ALL_LABELS.filter((l) => !labels.includes(l)),
     });
   }
-  if (settings.property && (change.approval !== 'not_requested' || written.property)) {
+  const announce = change.approval !== 'not_requested' || findings.length > 0;
+  if (settings.property && (announce || written.property)) {
     const value = {
       change: change.key,
       title: change.title,
@@ -59,6 +74,16 @@ export function jiraApprovalCommands(
       approval: change.approval,
       plannedStart: change.plannedStart?.toISOString() ?? null,
       plannedEnd: change.plannedEnd?.toISOString() ?? null,
+      blocked,
+      findings: findings.slice(0, MAX_PROPERTY_FINDINGS).map((f) => ({
+        id: f.id,
+        policy: f.policy,
+        severity: f.severity,
+        blocking: f.blocking,
+        status: f.status,
+        message: f.message,
+        firstSeenAt: f.firstSeenAt.toISOString(),
+      })),
     };
     push('property', digest(JSON.stringify(value)), 'jira.property', {
       key: 'changebridge',

@@ -1,6 +1,7 @@
 import type { CompiledMapping } from '../mapping/index.js';
-import { isUuid, type Change, type Link } from '../model/index.js';
+import { isUuid, type Change, type CodeChange, type Finding, type Link } from '../model/index.js';
 import { jsonValue, projectionHash, sameValue, writtenFields } from './merge.js';
+import { planFindings } from './plan-findings.js';
 import { jiraApprovalCommands, type JiraWriteBack } from './plan-jira.js';
 import { commandKey, digest, envelope, type PlannedCommand } from './plan-keys.js';
 
@@ -36,6 +37,10 @@ export interface PlanInput {
    * raw issue. Only used while the change has no change request.
    */
   createFrom?: Link | null;
+  /** Active governance findings of the change (DESIGN §8 write-back); none by default. */
+  findings?: readonly Finding[];
+  /** The change's pull/merge requests: their head commits get the governance status. */
+  codeChanges?: readonly CodeChange[];
 }
 
 export function planChange(input: PlanInput): PlannedCommand[] {
@@ -50,8 +55,23 @@ export function planChange(input: PlanInput): PlannedCommand[] {
     }
     if (link.system === 'jira' && link.kind === 'issue' && changeRequest) {
       commands.push(...jiraLinkCommands(change, link, changeRequest, settings));
-      commands.push(...jiraApprovalCommands(change, link, settings.jiraWriteBack));
+      commands.push(
+        ...jiraApprovalCommands(change, link, settings.jiraWriteBack, input.findings ?? []),
+      );
     }
+  }
+  if (input.findings && input.codeChanges) {
+    const withRequest = changeRequest ? links : links.filter((l) => l.system !== 'jira');
+    commands.push(
+      ...planFindings({
+        change,
+        // Jira issues of a change without a change request hear about findings once it exists.
+        links: withRequest,
+        findings: input.findings,
+        codeChanges: input.codeChanges,
+        jiraComments: settings.jiraWriteBack.comments,
+      }),
+    );
   }
   const create = planCreate(input, changeRequest);
   if (create) commands.push(create);

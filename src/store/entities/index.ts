@@ -12,6 +12,7 @@ import {
   AuditHeadEntity,
   DeadLetterEntity,
   InboxEventEntity,
+  GateRequestEntity,
   OutboxCommandEntity,
   PersonEntity,
   PersonIdentityEntity,
@@ -37,4 +38,5 @@ export const ENTITIES = [
   InboxEventEntity,
   OutboxCommandEntity,
   DeadLetterEntity,
+  GateRequestEntity,
 ];

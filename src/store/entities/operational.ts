@@ -216,3 +216,49 @@ export const DeadLetterEntity = new EntitySchema<DeadLetterRow>({
     retriedAt: col.date('retried_at', true),
   },
 });
+
+/** A deployment gate a Git host asked changebridge to answer (migration 0004). */
+export interface GateRequestRow {
+  id: string;
+  system: 'github' | 'gitlab';
+  connection: string;
+  /** `protection_rule` (GitHub) or `status_check` (GitLab). */
+  kind: string;
+  repo: string;
+  sha: string;
+  environment: string;
+  /** The outbox target that answers it. */
+  target: string;
+  /** What the answer needs besides the target (installation id, MR iid, check id). */
+  details: Record<string, unknown>;
+  linkedKeys: string[];
+  decision: 'allow' | 'deny' | 'pending';
+  changeKey: string | null;
+  reasons: string[];
+  answeredAt: Date | null;
+  requestedAt: Date;
+  updatedAt: Date;
+}
+
+export const GateRequestEntity = new EntitySchema<GateRequestRow>({
+  name: 'GateRequest',
+  tableName: 'gate_requests',
+  columns: {
+    id: col.id('id', true),
+    system: col.str('system_name'),
+    connection: col.str('connection'),
+    kind: col.str('kind'),
+    repo: col.str('repo'),
+    sha: col.str('sha'),
+    environment: col.str('environment'),
+    target: col.str('target'),
+    details: col.json('details'),
+    linkedKeys: col.json('linked_keys'),
+    decision: col.str('decision'),
+    changeKey: col.str('change_key', true),
+    reasons: col.json('reasons'),
+    answeredAt: col.date('answered_at', true),
+    requestedAt: col.date('requested_at'),
+    updatedAt: col.date('updated_at'),
+  },
+});

@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import { In, MoreThan, MoreThanOrEqual, Not, type EntityManager } from 'typeorm';
 import type { Change } from '../../model/index.js';
 import type { Database } from '../database.js';
 import { ChangeEntity, LinkEntity } from '../entities/index.js';
@@ -35,6 +35,61 @@ export class ChangeRepository {
       return changes
         .filter((c): c is Change => c !== null)
         .sort((a, b) => a.key.localeCompare(b.key));
+    });
+  }
+
+  /**
+   * A tenant's changes updated since `since`, newest first, as the summaries history-based
+   * policies read (emergency counts, past failures). `createdAt` is approximated by the
+   * planned start, else the last update: changes carry no creation stamp of their own.
+   */
+  recentSummaries(tenant: string, since: Date, limit: number, manager?: EntityManager) {
+    return this.db.with(manager, async (m) => {
+      const rows = await m.getRepository(ChangeEntity).find({
+        select: {
+          id: true,
+          key: true,
+          type: true,
+          state: true,
+          services: true,
+          tenant: true,
+          closeCode: true,
+          plannedStart: true,
+          closedAt: true,
+          updatedAt: true,
+        },
+        where: { tenant, updatedAt: MoreThanOrEqual(since) },
+        order: { updatedAt: 'DESC' },
+        take: limit,
+      });
+      return rows.map((c) => ({
+        id: c.id,
+        key: c.key,
+        type: c.type,
+        state: c.state,
+        services: c.services,
+        tenant: c.tenant,
+        closeCode: c.closeCode,
+        plannedStart: c.plannedStart,
+        closedAt: c.closedAt,
+        createdAt: c.plannedStart ?? c.updatedAt,
+      }));
+    });
+  }
+
+  /** Ids of changes not closed or canceled, or updated since `since`, a page at a time by id. */
+  activeIds(since: Date, afterId: string, limit: number, manager?: EntityManager) {
+    return this.db.with(manager, async (m) => {
+      const rows = await m.getRepository(ChangeEntity).find({
+        select: { id: true },
+        where: [
+          { id: MoreThan(afterId), state: Not(In(['closed', 'canceled'])) },
+          { id: MoreThan(afterId), updatedAt: MoreThanOrEqual(since) },
+        ],
+        order: { id: 'ASC' },
+        take: limit,
+      });
+      return rows.map((r) => r.id);
     });
   }
 

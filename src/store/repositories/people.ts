@@ -14,6 +14,14 @@ export class PersonRepository {
     });
   }
 
+  findByIds(ids: readonly string[], manager?: EntityManager): Promise<Person[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.db.with(manager, async (m) => {
+      const rows = await m.getRepository(PersonEntity).findBy({ id: In([...ids]) });
+      return rows.length ? this.hydrate(m, rows) : [];
+    });
+  }
+
   findByIdentity(identity: string, manager?: EntityManager): Promise<Person | null> {
     return this.db.with(manager, async (m) => {
       const link = await m.getRepository(PersonIdentityEntity).findOneBy({ identity });

@@ -63,7 +63,12 @@ describe('loadConfig', () => {
       http: { defaults: { ...HTTP_DEFAULTS }, hosts: {} },
       connections: {},
       linking: { changePrefixes: ['CHG'], changeDigits: 7, jiraProjects: [] },
-      schedules: { poll: '*/5 * * * *', reconcile: '0 * * * *', retention: '0 3 * * *' },
+      schedules: {
+        poll: '*/5 * * * *',
+        reconcile: '0 * * * *',
+        retention: '0 3 * * *',
+        policies: '*/15 * * * *',
+      },
       tenants: { default: 'default' },
       sync: {
         mappingsDir: 'mappings',
@@ -96,6 +101,14 @@ describe('loadConfig', () => {
           transitions: { approved: null, rejected: null },
         },
         retentionDays: 14,
+      },
+      policies: {
+        productionEnvironments: ['production', 'prod'],
+        protectedBranches: ['main', 'master', 'release/*'],
+        identities: [],
+        calendars: {},
+        sets: {},
+        gates: { enabled: true },
       },
     });
   });

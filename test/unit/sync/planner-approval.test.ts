@@ -68,9 +68,9 @@ describe('approval write-back: which commands per state', () => {
 
 describe('approval write-back: labels', () => {
   it.each([
-    ['requested', ['change-requested'], ['change-approved', 'change-rejected']],
-    ['approved', ['change-approved'], ['change-requested', 'change-rejected']],
-    ['rejected', ['change-rejected'], ['change-requested', 'change-approved']],
+    ['requested', ['change-requested'], ['change-approved', 'change-rejected', 'change-blocked']],
+    ['approved', ['change-approved'], ['change-requested', 'change-rejected', 'change-blocked']],
+    ['rejected', ['change-rejected'], ['change-requested', 'change-approved', 'change-blocked']],
   ] as const)('%s adds %j and removes the others', (state, add, remove) => {
     const labels = byAspect(approval(change({ approval: state })), 'labels');
     expect(labels).toEqual({
@@ -98,7 +98,7 @@ describe('approval write-back: labels', () => {
     const labels = byAspect(approval(change(), ON, jira), 'labels');
     expect(labels?.payload).toMatchObject({
       add: [],
-      remove: ['change-requested', 'change-approved', 'change-rejected'],
+      remove: ['change-requested', 'change-approved', 'change-rejected', 'change-blocked'],
     });
     expect(labels?.idempotencyKey).toBe(
       `${JIRA_RECORD}|labels|${digest('labels:requested').slice(0, 16)}|${digest('labels:not_requested').slice(0, 16)}`,
@@ -126,6 +126,8 @@ describe('approval write-back: the changebridge issue property', () => {
       approval: 'approved',
       plannedStart: '2026-03-02T10:00:00.000Z',
       plannedEnd: '2026-03-02T12:30:00.000Z',
+      blocked: false,
+      findings: [],
     };
     expect(property).toMatchObject({
       operation: 'jira.property',

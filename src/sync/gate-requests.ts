@@ -1,0 +1,301 @@
+import { IsNull, type EntityManager } from 'typeorm';
+import { z } from 'zod';
+import type { Change, Deployment, SourceEvent } from '../model/index.js';
+import { decideGate, type GateVerdict } from '../policy/index.js';
+import type { GateRequestRow, Store } from '../store/index.js';
+import type { ApplyOutcome } from './apply-change.js';
+import { PermanentEventError, type ApplyContext } from './context.js';
+import { codeChangeVerdict } from './plan-findings.js';
+import type { PolicyHook } from './policy-hook.js';
+
+/**
+ * Deployment gates (DESIGN §6, §8): a GitHub deployment protection rule run or a GitLab
+ * external status check asks whether a commit may go ahead. The request is stored, decided
+ * from the findings, and answered through the outbox once the decision is allow or deny;
+ * while the change waits for its approval the request waits too, and is answered in the
+ * transaction that records the approval.
+ */
+export const GATE_EVENT_KINDS = new Set(['deployment_protection_rule', 'external_status_check']);
+
+const keysSchema = z.object({ changeKeys: z.array(z.string()), issueKeys: z.array(z.string()) });
+const protectionSchema = z.object({
+  record: z.object({
+    repo: z.string().min(1),
+    runId: z.number().int().positive(),
+    environment: z.string().min(1),
+    sha: z.string().min(1),
+    installationId: z.number().int().nullable(),
+    linkedKeys: keysSchema,
+  }),
+});
+const statusCheckSchema = z.object({
+  summary: z.object({
+    project: z.string().min(1),
+    iid: z.number().int().positive(),
+    headSha: z.string().nullable(),
+  }),
+  keys: keysSchema,
+  raw: z.object({ external_approval_rule: z.object({ id: z.number().int().positive() }) }),
+});
+
+/** Stores a gate request from its event; it is decided when the transaction plans. */
+export async function recordGateRequest(
+  ctx: ApplyContext,
+  event: SourceEvent,
+): Promise<ApplyOutcome> {
+  const row = requestRow(event, ctx.now);
+  const prev = await ctx.m.getRepository('GateRequest').findOneBy({ id: row.id });
+  if (prev) return { outcome: 'ignored', reason: `gate request ${row.id} is already recorded` };
+  await ctx.m.getRepository('GateRequest').save(row);
+  ctx.audit.push({
+    actor: `${event.system}:${event.connection}`,
+    action: 'gate.requested',
+    subject: `${row.repo}@${row.sha.slice(0, 12)}/${row.environment}`,
+    data: { request: row.id, kind: row.kind },
+  });
+  ctx.gateRequests.add(row.id);
+  return { outcome: 'applied' };
+}
+
+function requestRow(event: SourceEvent, now: Date): GateRequestRow {
+  const base = { connection: event.connection, answeredAt: null, requestedAt: now, updatedAt: now };
+  if (event.system === 'github') {
+    const p = protectionSchema.safeParse(event.payload);
+    if (!p.success) throw invalid(event, p.error);
+    const r = p.data.record;
+    return {
+      ...base,
+      id: `github:${event.connection}:${r.repo}/actions/runs/${r.runId}/${r.environment}`,
+      system: 'github',
+      kind: 'protection_rule',
+      repo: r.repo,
+      sha: r.sha.toLowerCase(),
+      environment: r.environment,
+      target: `${r.repo}/actions/runs/${r.runId}`,
+      details: { installationId: r.installationId },
+      linkedKeys: [...r.linkedKeys.changeKeys, ...r.linkedKeys.issueKeys],
+      decision: 'pending',
+      changeKey: null,
+      reasons: [],
+    };
+  }
+  const p = statusCheckSchema.safeParse(event.payload);
+  if (!p.success || !p.data.summary.headSha) throw invalid(event, p.error ?? null);
+  const { summary, keys, raw } = p.data;
+  const checkId = raw.external_approval_rule.id;
+  return {
+    ...base,
+    id: `gitlab:${event.connection}:${summary.project}!${summary.iid}/status_checks/${checkId}@${summary.headSha}`,
+    system: 'gitlab',
+    kind: 'status_check',
+    repo: summary.project,
+    sha: summary.headSha!.toLowerCase(),
+    environment: 'merge',
+    target: `${summary.project}!${summary.iid}`,
+    details: { iid: summary.iid, checkId },
+    linkedKeys: [...keys.changeKeys, ...keys.issueKeys],
+    decision: 'pending',
+    changeKey: null,
+    reasons: [],
+  };
+}
+
+function invalid(event: SourceEvent, error: z.ZodError | null): PermanentEventError {
+  const issue = error?.issues[0];
+  return new PermanentEventError(
+    `${event.system} ${event.kind} ${event.externalId ?? ''} cannot be read as a gate request: ${issue ? `${issue.path.join('.')} ${issue.message}` : 'the merge request has no head commit'}`,
+  );
+}
+
+/**
+ * Decides the unanswered requests that this transaction recorded or whose change it
+ * touched, and enqueues the answers that are final (allow or deny).
+ */
+export async function planGateAnswers(
+  ctx: ApplyContext,
+  policy: PolicyHook,
+  touched: readonly Change[],
+): Promise<number> {
+  const { m, store, now } = ctx;
+  const repo = m.getRepository<GateRequestRow>('GateRequest');
+  const open = await repo.find({ where: { answeredAt: IsNull() } });
+  const keys = new Set(touched.map((c) => c.key));
+  const due = open.filter(
+    (r) =>
+      ctx.gateRequests.has(r.id) ||
+      (r.changeKey !== null && keys.has(r.changeKey)) ||
+      r.linkedKeys.some((k) => keys.has(k)) ||
+      r.changeKey === null,
+  );
+  let enqueued = 0;
+  for (const request of due) {
+    const verdict = await decideRequest({ store, m, now, policy }, request);
+    const answered = verdict.decision !== 'pending';
+    const next: GateRequestRow = {
+      ...request,
+      decision: verdict.decision,
+      changeKey: verdict.change,
+      reasons: verdict.reasons,
+      answeredAt: answered ? now : null,
+      updatedAt: now,
+    };
+    const changed =
+      next.decision !== request.decision ||
+      next.changeKey !== request.changeKey ||
+      JSON.stringify(next.reasons) !== JSON.stringify(request.reasons);
+    if (!changed && !answered) continue;
+    await repo.save(next);
+    ctx.audit.push({
+      actor: 'changebridge',
+      action: answered ? 'gate.answered' : 'gate.pending',
+      subject: `${request.repo}@${request.sha.slice(0, 12)}/${request.environment}`,
+      data: {
+        request: request.id,
+        decision: verdict.decision,
+        change: verdict.change,
+        reasons: verdict.reasons,
+      },
+    });
+    if (!answered) continue;
+    const changeId = await changeIdOf(store, m, verdict.change);
+    const cmd = answerCommand(next, verdict, changeId);
+    if (await store.syncRows.enqueue(m, cmd, now)) enqueued += 1;
+  }
+  return enqueued;
+}
+
+function answerCommand(r: GateRequestRow, v: GateVerdict, changeId: string | null) {
+  const allow = v.decision === 'allow';
+  const comment = allow
+    ? `changebridge: ${v.change} is approved and covers ${r.environment} now.`
+    : `changebridge: ${v.reasons.join(' ')}`.slice(0, 1000);
+  const common = {
+    idempotencyKey: `gate|${r.id}|${v.decision}`,
+    changeId: changeId ?? '',
+    targetSystem: r.system,
+    connection: r.connection,
+  };
+  if (r.system === 'github') {
+    const installationId = r.details.installationId;
+    return {
+      ...common,
+      operation: 'github.deployment_review',
+      target: r.target,
+      payload: {
+        environment: r.environment,
+        state: allow ? 'approved' : 'rejected',
+        comment,
+        ...(typeof installationId === 'number' ? { installationId } : {}),
+      },
+    };
+  }
+  return {
+    ...common,
+    operation: 'gitlab.status_check_response',
+    target: r.target,
+    payload: {
+      project: r.repo,
+      iid: r.details.iid,
+      sha: r.sha,
+      checkId: r.details.checkId,
+      status: allow ? 'passed' : 'failed',
+    },
+  };
+}
+
+async function changeIdOf(store: Store, m: EntityManager, key: string | null) {
+  if (!key) return null;
+  return (await store.changes.findByKey(key, m))?.id ?? null;
+}
+
+export interface GateSources {
+  store: Store;
+  m: EntityManager;
+  now: Date;
+  policy: PolicyHook;
+}
+
+/** The decision for one stored request (a status check is a merge gate: no window). */
+export async function decideRequest(src: GateSources, r: GateRequestRow): Promise<GateVerdict> {
+  if (r.kind === 'status_check') {
+    const changes = await changesForCommit(src, r.repo, r.sha, r.linkedKeys);
+    if (changes.length === 0) return decideGate(r, [], src.now);
+    const assessed = await src.policy.assess(src, changes);
+    const verdicts = changes.map((c) => ({ c, v: codeChangeVerdict(c, assessed.get(c.id) ?? []) }));
+    const pick =
+      verdicts.find((x) => x.v.state === 'success') ??
+      verdicts.find((x) => x.v.state === 'pending') ??
+      verdicts[0]!;
+    const decision =
+      pick.v.state === 'success' ? 'allow' : pick.v.state === 'pending' ? 'pending' : 'deny';
+    return {
+      decision,
+      change: pick.c.key,
+      reasons: decision === 'allow' ? [] : [pick.v.description],
+    };
+  }
+  return decideDeployment(
+    src,
+    { repo: r.repo, sha: r.sha, environment: r.environment },
+    r.linkedKeys,
+  );
+}
+
+/** `GET /api/v1/gate` and protection rules alike: may this commit deploy there now? */
+export async function decideDeployment(
+  src: GateSources,
+  query: { repo: string; sha: string; environment: string },
+  linkedKeys: readonly string[] = [],
+): Promise<GateVerdict> {
+  const changes = await changesForCommit(src, query.repo, query.sha, linkedKeys);
+  const candidate = (change: Change): Deployment => ({
+    id: `gate:${query.repo}@${query.sha}/${query.environment}`,
+    system: 'github',
+    repo: query.repo,
+    sha: query.sha,
+    environment: query.environment,
+    actor: null,
+    status: 'pending',
+    originalStatus: null,
+    startedAt: null,
+    finishedAt: null,
+    linkedKeys: [change.key],
+    sourceEventIds: [],
+    updatedAt: src.now,
+  });
+  const assessed = await src.policy.assess(src, changes, candidate);
+  return decideGate(
+    query,
+    changes.map((change) => ({ change, findings: assessed.get(change.id) ?? [] })),
+    src.now,
+  );
+}
+
+/** Changes a commit belongs to: through its pull request, its deployments, or keys. */
+export async function changesForCommit(
+  src: Pick<GateSources, 'store' | 'm'>,
+  repo: string,
+  sha: string,
+  keys: readonly string[],
+): Promise<Change[]> {
+  const { store, m } = src;
+  const ids = new Set<string>();
+  const records = [
+    ...(await store.codeChanges.find({ repo, headSha: sha }, m)),
+    ...(await store.codeChanges.find({ repo, mergeSha: sha }, m)),
+    ...(await store.deployments.find({ repo, sha }, m)),
+  ];
+  for (const r of records)
+    for (const l of await store.links.findByRecord(r.id, m)) ids.add(l.changeId);
+  for (const key of keys) {
+    const change = await store.changes.findByKey(key, m);
+    if (change) ids.add(change.id);
+    for (const l of await store.links.findByExternalKey(key, m)) ids.add(l.changeId);
+  }
+  const changes: Change[] = [];
+  for (const id of [...ids].sort()) {
+    const c = await store.changes.findById(id, m);
+    if (c) changes.push(c);
+  }
+  return changes;
+}
