@@ -4,9 +4,12 @@ import type { Metrics } from '../report/metrics.js';
 import { systemClock, type Clock, type Logger } from '../runtime/index.js';
 import type { Store } from '../store/index.js';
 import { API, describeError, frameworkStatus } from './errors.js';
+import { registerGateNotConfigured, registerGateRoute, type DecideGate } from './gate-route.js';
 import { registerReadRoutes } from './read-routes.js';
 import type { Readiness } from './readiness.js';
 import { registerWebhookRoute } from './webhook-route.js';
+
+export type { DecideGate, GateQuery } from './gate-route.js';
 
 export interface HttpServerOptions {
   store: Store;
@@ -18,6 +21,8 @@ export interface HttpServerOptions {
   /** `GET /readyz`; usually `databaseReadiness(store.db)`. */
   ready: () => Promise<Readiness>;
   clock?: Clock;
+  /** `GET /api/v1/gate`'s decision; without it the endpoint answers 503 "not configured". */
+  gate?: DecideGate;
 }
 
 /**
@@ -78,6 +83,12 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
       logger,
       ready: options.ready,
     }),
+  );
+  const gate = options.gate;
+  app.register(async (scope) =>
+    gate
+      ? registerGateRoute(scope, { decide: gate, logger, clock: options.clock ?? systemClock })
+      : registerGateNotConfigured(scope),
   );
   return app;
 }

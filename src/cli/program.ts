@@ -5,6 +5,7 @@ import { registerBackfill } from './commands/backfill.js';
 import { registerConfigCheck } from './commands/config-check.js';
 import { registerDeadLetter } from './commands/deadletter.js';
 import { registerDemo } from './commands/demo.js';
+import { registerGate } from './commands/gate.js';
 import { registerMappings } from './commands/mappings.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerRun } from './commands/run.js';
@@ -67,6 +68,8 @@ Examples:
   $ changebridge sync --once                              one sync pass, for cron or CI
   $ changebridge config check --config my.yaml            validate a config file, secrets masked
   $ changebridge audit verify                             check the audit hash chain
+  $ changebridge gate --repo acme/payments --sha "$GITHUB_SHA" --environment production --wait 300
+                                                          may this commit be deployed? exit 0 allow, 1 deny, 2 pending
   $ changebridge mappings validate                        check every mapping in mappings/
 
 Environment:
@@ -83,6 +86,7 @@ Exit codes: 0 ok, 1 check failed, 64 usage, 69 database unreachable, 70 internal
   registerRun(program, io, run);
   registerBackfill(program, io, run);
   registerDemo(program, io, run);
+  registerGate(program, io, run);
   const sim = program
     .command('sim')
     .description(

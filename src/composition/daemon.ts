@@ -34,6 +34,7 @@ export async function startDaemon(runtime: SyncRuntime, options: DaemonOptions):
     metrics,
     logger,
     bodyLimitBytes: config.server.bodyLimitBytes,
+    gate: runtime.decideGate,
     ready: databaseReadiness(app.store.db),
     clock: app.clock,
   });
