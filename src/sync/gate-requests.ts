@@ -160,8 +160,30 @@ export async function planGateAnswers(
     const changeId = await changeIdOf(store, m, verdict.change);
     const cmd = answerCommand(next, verdict, changeId);
     if (await store.syncRows.enqueue(m, cmd, now)) enqueued += 1;
+    if (!changeId || next.kind !== 'protection_rule') continue;
+    // People who work only in Jira see the gate's answer on the change's issue (DESIGN §8).
+    for (const link of await store.links.findByChange(changeId, m)) {
+      if (link.system !== 'jira' || link.kind !== 'issue') continue;
+      const comment = {
+        idempotencyKey: `${cmd.idempotencyKey}|${link.recordId}`,
+        changeId,
+        targetSystem: 'jira',
+        connection: link.connection,
+        operation: 'jira.comment',
+        target: link.externalKey ?? link.externalId,
+        payload: { text: gateSentence(next, verdict) },
+      };
+      if (await store.syncRows.enqueue(m, comment, now)) enqueued += 1;
+    }
   }
   return enqueued;
+}
+
+function gateSentence(r: GateRequestRow, v: GateVerdict): string {
+  const what = `the ${r.environment} deployment of ${r.repo}@${r.sha.slice(0, 7)}`;
+  if (v.decision === 'allow')
+    return `changebridge approved ${what}: ${v.change} is approved and its window is open.`;
+  return `changebridge rejected ${what}.\n\n${v.reasons.map((x) => `- ${x}`).join('\n')}`;
 }
 
 function answerCommand(r: GateRequestRow, v: GateVerdict, changeId: string | null) {

@@ -68,6 +68,8 @@ export function worldConfigYaml(
     more?: string;
     logLevel?: string;
     http?: WorldHttpDefaults;
+    /** More entries under `connections:` (two-space indented), e.g. a github block. */
+    connectionsMore?: string;
   } = {},
 ): string {
   const http: WorldHttpDefaults = {
@@ -111,6 +113,7 @@ connections:
     projects: [OPS, PAY]
     fields: [customfield_10100, customfield_10101, customfield_10102, customfield_10103]
     overlapSeconds: 5
+${extra.connectionsMore ?? ''}
 schedules:
   poll: '${extra.poll ?? '*/5 * * * *'}'
 ${extra.more ?? ''}`;
@@ -268,11 +271,19 @@ export interface SyncHarness {
 export function openSyncHarness(
   world: SimWorld,
   db: Database,
-  opts: { clock?: Clock; more?: string } = {},
+  opts: {
+    clock?: Clock;
+    more?: string;
+    connectionsMore?: string;
+    env?: Record<string, string>;
+  } = {},
 ): SyncHarness {
   const loaded = parseConfigText(
-    worldConfigYaml(world, 'sqlite::memory:', { ...(opts.more ? { more: opts.more } : {}) }),
-    { file: 'test.yaml', env: world.env },
+    worldConfigYaml(world, 'sqlite::memory:', {
+      ...(opts.more ? { more: opts.more } : {}),
+      ...(opts.connectionsMore ? { connectionsMore: opts.connectionsMore } : {}),
+    }),
+    { file: 'test.yaml', env: { ...world.env, ...opts.env } },
   );
   const clock = opts.clock ?? systemClock;
   const app: App = {
@@ -285,7 +296,7 @@ export function openSyncHarness(
   const runtime = createSyncRuntime(
     app,
     loaded,
-    { env: world.env, cwd: process.cwd(), clock },
+    { env: { ...world.env, ...opts.env }, cwd: process.cwd(), clock },
     memory.logger,
     {
       workerId: 'test-worker',
