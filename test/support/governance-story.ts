@@ -1,4 +1,5 @@
 import type { GitHubSimulator } from '../../connectors/github/simulator/index.js';
+import type { GitLabSimulator } from '../../connectors/gitlab/simulator/index.js';
 import type { JiraSimulator } from '../../connectors/jira/simulator.js';
 import type { ServiceNowSimulator } from '../../connectors/servicenow/simulator.js';
 import { formatSnTime } from '../../connectors/servicenow/time.js';
@@ -46,17 +47,16 @@ export function governancePeople(sims: GovernanceSims, now: Date): StoryPerson[]
 }
 
 /**
- * A moderate-risk normal change in Assess, not yet submitted for approval, whose window
- * runs from an hour ago to three hours ahead; its Jira issue; and a reviewed pull request
- * naming it (author: the engineer; reviewer: the requester).
+ * A moderate-risk normal change in Assess (or approved, Scheduled), whose window runs from
+ * an hour ago to three hours ahead, and its Jira issue: no code change yet.
  */
-export function seedUnapprovedChange(
-  sims: GovernanceSims,
+export function seedChangeRequest(
+  sims: Pick<GovernanceSims, 'servicenow' | 'jira'>,
   people: StoryPerson[],
   now: Date,
   name: string,
   approval: 'not requested' | 'approved' = 'not requested',
-): GovernanceChange {
+): { number: string; sysId: string; issueKey: string } {
   const requester = person(people, 'requester');
   const engineer = person(people, 'engineer');
   const sn = sims.servicenow.state;
@@ -99,28 +99,57 @@ export function seedUnapprovedChange(
     },
     engineer.jira.accountId,
   );
+  return { number, sysId: row.sys_id!, issueKey: issue.key };
+}
+
+const branchOf = (name: string) => `feature/${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+
+/**
+ * A moderate-risk normal change in Assess, not yet submitted for approval, whose window
+ * runs from an hour ago to three hours ahead; its Jira issue; and a reviewed pull request
+ * naming it (author: the engineer; reviewer: the requester).
+ */
+export function seedUnapprovedChange(
+  sims: GovernanceSims,
+  people: StoryPerson[],
+  now: Date,
+  name: string,
+  approval: 'not requested' | 'approved' = 'not requested',
+): GovernanceChange {
+  const { number, sysId, issueKey } = seedChangeRequest(sims, people, now, name, approval);
+  const requester = person(people, 'requester');
+  const engineer = person(people, 'engineer');
   const gh = sims.github.state;
   const pr = gh.openPullRequest(REPO, {
     title: `${number}: ${name}`,
-    body: `Implements ${number} (${issue.key}).`,
-    head: `feature/${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`,
+    body: `Implements ${number} (${issueKey}).`,
+    head: branchOf(name),
     author: engineer.github.login,
   });
   gh.submitReview(REPO, pr.number, { reviewer: requester.github.login, state: 'APPROVED' });
-  return {
-    number,
-    sysId: row.sys_id!,
-    issueKey: issue.key,
-    headSha: pr.head.sha,
-    prNumber: pr.number,
-  };
+  return { number, sysId, issueKey, headSha: pr.head.sha, prNumber: pr.number };
+}
+
+/** The requester submits it for approval (ServiceNow: Authorize, approval requested). */
+export function requestApproval(
+  sims: GovernanceSims,
+  people: StoryPerson[],
+  change: GovernanceChange,
+  now: Date,
+): void {
+  sims.servicenow.state.update(
+    'change_request',
+    change.sysId,
+    { approval: 'requested', state: '-3' },
+    { at: now, user: person(people, 'requester').servicenow.userName },
+  );
 }
 
 /** The CAB member approves it in ServiceNow (approval row, roll-up, state Scheduled). */
 export function approveInServiceNow(
-  sims: GovernanceSims,
+  sims: Pick<GovernanceSims, 'servicenow'>,
   people: StoryPerson[],
-  change: GovernanceChange,
+  change: Pick<GovernanceChange, 'sysId'>,
   now: Date,
 ): void {
   approveChange(sims.servicenow.state, change.sysId, person(people, 'approver'), now);
@@ -131,4 +160,87 @@ export function governanceStatus(sims: GovernanceSims, sha: string): string | nu
   const statuses = sims.github.state.commitStatuses.get(`${REPO}@${sha}`) ?? [];
   const mine = statuses.find((s) => s.context === 'changebridge/governance');
   return mine ? mine.state : null;
+}
+
+/** The cast in ServiceNow and Jira only (the GitLab users come with seedGitLabProject). */
+export function seedGovernancePeople(
+  sims: Pick<GovernanceSims, 'servicenow' | 'jira'>,
+  now: Date,
+): StoryPerson[] {
+  const people = storyPeople();
+  seedServiceNowUsers(sims.servicenow.state, people, now);
+  seedJiraProjectsAndUsers(sims.jira.state, people);
+  return people;
+}
+
+/** The GitLab side of the scenario: the same change, implemented in a merge request. */
+export interface GitLabGovernanceSims {
+  servicenow: ServiceNowSimulator;
+  jira: JiraSimulator;
+  gitlab: GitLabSimulator;
+}
+
+export interface GitLabGovernanceChange {
+  number: string;
+  sysId: string;
+  issueKey: string;
+  projectId: number;
+  iid: number;
+  headSha: string;
+}
+
+/**
+ * The GitLab project (as REPO, e.g. `acme/payments`) and its users: changebridge's bot
+ * (whose token the connection uses) and the engineer who opens merge requests.
+ */
+export function seedGitLabProject(
+  gitlab: GitLabSimulator,
+  people: StoryPerson[],
+  botToken: string,
+): { projectId: number; botId: number; engineerId: number } {
+  const s = gitlab.state;
+  const engineer = person(people, 'engineer');
+  const bot = s.addUser({
+    username: 'changebridge-bot',
+    name: 'changebridge',
+    email: 'bot@example.com',
+    token: botToken,
+  });
+  const dev = s.addUser({
+    username: engineer.github.login,
+    name: engineer.name,
+    email: `${engineer.github.login}@example.com`,
+  });
+  const project = s.addProject(REPO, { authorId: dev.id });
+  return { projectId: project.id, botId: bot.id, engineerId: dev.id };
+}
+
+/**
+ * A merge request naming the change in its title and its Jira issue in its description,
+ * opened by the engineer from its own branch: GitLab sends the Push and Merge Request
+ * hooks and asks every external status check of the project about its head commit.
+ */
+export function seedGitLabMergeRequest(
+  gitlab: GitLabSimulator,
+  project: { projectId: number; engineerId: number },
+  change: { number: string; sysId: string; issueKey: string },
+  name: string,
+): GitLabGovernanceChange {
+  const mr = gitlab.state.openMergeRequest(project.projectId, {
+    title: `${change.number}: ${name}`,
+    description: `Implements ${change.number} (${change.issueKey}).`,
+    sourceBranch: branchOf(name),
+    authorId: project.engineerId,
+  });
+  return { ...change, projectId: project.projectId, iid: mr.iid, headSha: mr.sha };
+}
+
+/** The commit status changebridge last set on a GitLab commit (by name), or null. */
+export function gitlabStatus(
+  gitlab: GitLabSimulator,
+  sha: string,
+  name = 'changebridge/governance',
+): string | null {
+  const mine = gitlab.state.statuses.filter((s) => s.sha === sha && s.name === name).at(-1);
+  return mine ? mine.status : null;
 }
