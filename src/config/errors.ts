@@ -152,7 +152,9 @@ export function fromZodIssue(issue: core.$ZodIssue, ctx: IssueContext): PathIssu
     case 'custom': {
       const params = issue.params as CustomParams | undefined;
       if (params?.subject === 'field') return [fieldIssue(path, params.problem, params.expected)];
-      const problem = params?.problem ?? 'is not valid';
+      // A schema's own refinement message (e.g. a calendar's) beats a generic "not valid".
+      const problem =
+        params?.problem ?? (issue.message ? `is not valid: ${issue.message}` : 'is not valid');
       return [pathIssue(path, `${quoted} ${problem}`, { expected: params?.expected ?? hint })];
     }
     default:

@@ -61,7 +61,7 @@ function decideOne(c: GateCandidate, environment: string, now: Date): GateVerdic
     (f) => f.blocking && (f.status === 'open' || (f.status === 'waived' && !isWaived(f, now))),
   );
   const approved = change.approval === 'approved' || change.type === 'standard';
-  const waiting = change.approval === 'requested';
+  const waiting = change.approval === 'requested' && !approved;
   const reasons: string[] = [];
   if (change.approval === 'rejected') reasons.push(`Change ${change.key} was rejected.`);
   else if (change.approval === 'not_requested' && !approved)
@@ -79,7 +79,7 @@ function decideOne(c: GateCandidate, environment: string, now: Date): GateVerdic
   }
   const unique = [...new Set(reasons)];
   if (unique.length > 0) return { decision: 'deny', change: change.key, reasons: unique };
-  if (waiting || !approved)
+  if (!approved)
     return {
       decision: 'pending',
       change: change.key,

@@ -35,10 +35,11 @@ export class RuleSets {
   constructor(private readonly inputs: Readonly<Record<string, RuleSetInput>>) {}
 
   forTenant(tenant: string): RuleSet {
-    const name = this.inputs[tenant] ? tenant : 'default';
+    // Own keys only: a tenant read from source data may be called `constructor`.
+    const name = Object.hasOwn(this.inputs, tenant) ? tenant : 'default';
     let set = this.sets.get(name);
     if (!set) {
-      set = buildRuleSet(name, this.inputs[name]);
+      set = buildRuleSet(name, Object.hasOwn(this.inputs, name) ? this.inputs[name] : undefined);
       this.sets.set(name, set);
     }
     return set;
