@@ -3,7 +3,14 @@ import type { WriteCommand, WriteResult } from '../../src/model/index.js';
 import { UserError } from '../../src/runtime/index.js';
 import { projectPath, type GitLabClient } from './client.js';
 import { DEFAULT_STATUS_NAME, NOTE_MARKER } from './options.js';
-import { apiCommitStatus, apiDeployment, apiNote, apiStatusCheck, apiUser } from './schemas.js';
+import {
+  apiCommitStatus,
+  apiDeployment,
+  apiMergeRequest,
+  apiNote,
+  apiStatusCheck,
+  apiUser,
+} from './schemas.js';
 
 /**
  * Write-backs (DESIGN §8, GitLab row). GitLab takes no idempotency keys, so each write
@@ -120,6 +127,17 @@ export function createWriteback(
       case 'gitlab.status_check_response': {
         const p = parse(statusCheckPayload, command);
         const path = `${projectPath(p.project)}/merge_requests/${p.iid}`;
+        // GitLab takes answers for the MR's current head only (409 otherwise), and the
+        // status_checks list below describes that head. An answer decided for an older sha
+        // (the change was approved after another push) is moot: GitLab asked again about
+        // the new head, and that request gets its own answer.
+        const mr = await client.get(path, apiMergeRequest);
+        if (mr.sha && mr.sha !== p.sha) {
+          return {
+            outcome: 'skipped',
+            reason: `!${p.iid} moved on to ${mr.sha.slice(0, 12)}; ${p.sha.slice(0, 12)} is no longer its head`,
+          };
+        }
         const checks = await client.get(`${path}/status_checks`, apiStatusCheck.array());
         const check = checks.find((c) => c.id === p.checkId);
         if (check?.status === p.status) {

@@ -5,14 +5,18 @@ import { registerBackfill } from './commands/backfill.js';
 import { registerConfigCheck } from './commands/config-check.js';
 import { registerDeadLetter } from './commands/deadletter.js';
 import { registerDemo } from './commands/demo.js';
+import { registerExplain } from './commands/explain.js';
+import { registerFindings } from './commands/findings.js';
 import { registerGate } from './commands/gate.js';
 import { registerMappings } from './commands/mappings.js';
 import { registerMigrate } from './commands/migrate.js';
+import { registerPolicy } from './commands/policy.js';
 import { registerRun } from './commands/run.js';
 import { registerSimGitHub } from './commands/sim-github.js';
 import { registerSimGitLab } from './commands/sim-gitlab.js';
 import { registerSimJira } from './commands/sim-jira.js';
 import { registerSimServiceNow } from './commands/sim-servicenow.js';
+import { registerWaive } from './commands/waive.js';
 import { EXIT, reportError } from './errors.js';
 import { write, type CliIo, type GlobalOptions } from './io.js';
 
@@ -71,6 +75,12 @@ Examples:
   $ changebridge gate --repo acme/payments --sha "$GITHUB_SHA" --environment production --wait 300
                                                           may this commit be deployed? exit 0 allow, 1 deny, 2 pending
   $ changebridge mappings validate                        check every mapping in mappings/
+  $ changebridge findings list --change CHG0030001        what the policies found, with finding ids
+  $ changebridge waive '<finding-id>' --reason "…" --until 7d --by jane@example.com
+                                                          accept a finding for a while, on the audit trail
+  $ changebridge explain chg.json --system servicenow --event change_request
+                                                          payload → canonical + findings as JSON, writes nothing
+  $ changebridge policy replay --from 2026-10-01          which findings the current rules would open or resolve
 
 Environment:
   CHANGEBRIDGE_CONFIG        configuration file, when --config is not given
@@ -87,6 +97,10 @@ Exit codes: 0 ok, 1 check failed, 64 usage, 69 database unreachable, 70 internal
   registerBackfill(program, io, run);
   registerDemo(program, io, run);
   registerGate(program, io, run);
+  registerFindings(program, io, run);
+  registerWaive(program, io, run);
+  registerExplain(program, io, run);
+  registerPolicy(program, io, run);
   const sim = program
     .command('sim')
     .description(

@@ -68,6 +68,8 @@ export interface SyncRuntime {
   decideGate(query: { repo: string; sha: string; environment: string }): Promise<GateVerdict>;
   /** Re-evaluates every active change (time-driven findings, expired waivers). */
   reevaluateAll(): Promise<{ changes: number; enqueued: number }>;
+  /** Re-evaluates and re-plans the given changes now (after a waiver); returns commands enqueued. */
+  reevaluate(changeIds: readonly string[]): Promise<number>;
   /** Poll, process and write back until quiet: `sync --once`. */
   syncOnce(connection?: string): Promise<SyncOnceSummary>;
   jobs(): ScheduledJob[];
@@ -210,6 +212,7 @@ export function createSyncRuntime(
         decideDeployment({ store: app.store, m, now: app.clock.now(), policy }, query),
       ),
     reevaluateAll: () => reevaluateAll(),
+    reevaluate: (changeIds) => reevaluate(applyDeps, changeIds),
     async syncOnce(connection) {
       const summary: SyncOnceSummary = {
         polled: [],

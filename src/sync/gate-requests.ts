@@ -1,4 +1,4 @@
-import { IsNull, type EntityManager } from 'typeorm';
+import { In, IsNull, Not, type EntityManager } from 'typeorm';
 import { z } from 'zod';
 import type { Change, Deployment, SourceEvent } from '../model/index.js';
 import { decideGate, type GateVerdict } from '../policy/index.js';
@@ -127,9 +127,17 @@ export async function planGateAnswers(
       r.linkedKeys.some((k) => keys.has(k)) ||
       r.changeKey === null,
   );
+  // A newer request of the same MR and check still waiting supersedes the answered one.
+  const waiting = new Set(open.map(checkKey));
+  due.push(...(await answeredStatusChecks(ctx, touched)).filter((r) => !waiting.has(checkKey(r))));
   let enqueued = 0;
   for (const request of due) {
     const verdict = await decideRequest({ store, m, now, policy }, request);
+    const reanswer = request.answeredAt !== null;
+    // An answered status check is only answered again when its answer flips: a pending
+    // verdict cannot be said to GitLab (passed|failed only), and an unchanged one was said.
+    if (reanswer && (verdict.decision === 'pending' || verdict.decision === request.decision))
+      continue;
     const answered = verdict.decision !== 'pending';
     const next: GateRequestRow = {
       ...request,
@@ -158,7 +166,8 @@ export async function planGateAnswers(
     });
     if (!answered) continue;
     const changeId = await changeIdOf(store, m, verdict.change);
-    const cmd = answerCommand(next, verdict, changeId);
+    // A flip back to an earlier answer needs its own outbox key (deny → allow → deny).
+    const cmd = answerCommand(next, verdict, changeId, reanswer ? request.answeredAt : null);
     if (await store.syncRows.enqueue(m, cmd, now)) enqueued += 1;
     if (!changeId || next.kind !== 'protection_rule') continue;
     // People who work only in Jira see the gate's answer on the change's issue (DESIGN §8).
@@ -186,13 +195,57 @@ function gateSentence(r: GateRequestRow, v: GateVerdict): string {
   return `changebridge rejected ${what}.\n\n${v.reasons.map((x) => `- ${x}`).join('\n')}`;
 }
 
-function answerCommand(r: GateRequestRow, v: GateVerdict, changeId: string | null) {
+/**
+ * GitLab status checks answered earlier on the merge requests of the changes this
+ * transaction touched (found by the MR's link, so a check answered "no change is linked"
+ * before the MR named its change is found too), the latest request of each MR and check
+ * only: older heads cannot be answered any more. Unlike a GitHub protection rule run, which
+ * is over once reviewed, a status check stays on the MR and GitLab takes a new response for
+ * the same head at any time: a check failed while the change was not approved turns passed
+ * when it is, without waiting for another push.
+ */
+async function answeredStatusChecks(
+  ctx: ApplyContext,
+  touched: readonly Change[],
+): Promise<GateRequestRow[]> {
+  const mrs = new Set<string>();
+  for (const change of touched) {
+    for (const l of await ctx.store.links.findByChange(change.id, ctx.m))
+      if (l.system === 'gitlab' && l.kind === 'merge_request')
+        mrs.add(`${l.connection}|${l.externalId}`);
+  }
+  if (mrs.size === 0) return [];
+  const rows = await ctx.m.getRepository<GateRequestRow>('GateRequest').find({
+    where: {
+      kind: 'status_check',
+      target: In([...mrs].map((k) => k.slice(k.indexOf('|') + 1))),
+      answeredAt: Not(IsNull()),
+    },
+    order: { requestedAt: 'DESC', id: 'ASC' },
+  });
+  const latest = new Map<string, GateRequestRow>();
+  for (const r of rows) {
+    if (!mrs.has(`${r.connection}|${r.target}`)) continue;
+    if (!latest.has(checkKey(r))) latest.set(checkKey(r), r);
+  }
+  return [...latest.values()];
+}
+
+const checkKey = (r: GateRequestRow) => `${r.connection}|${r.target}|${String(r.details.checkId)}`;
+
+function answerCommand(
+  r: GateRequestRow,
+  v: GateVerdict,
+  changeId: string | null,
+  previousAnswerAt: Date | null,
+) {
   const allow = v.decision === 'allow';
   const comment = allow
     ? `changebridge: ${v.change} is approved and covers ${r.environment} now.`
     : `changebridge: ${v.reasons.join(' ')}`.slice(0, 1000);
+  const again = previousAnswerAt ? `|after:${previousAnswerAt.toISOString()}` : '';
   const common = {
-    idempotencyKey: `gate|${r.id}|${v.decision}`,
+    idempotencyKey: `gate|${r.id}|${v.decision}${again}`,
     changeId: changeId ?? '',
     targetSystem: r.system,
     connection: r.connection,

@@ -132,9 +132,9 @@ export function seedUnapprovedChange(
 
 /** The requester submits it for approval (ServiceNow: Authorize, approval requested). */
 export function requestApproval(
-  sims: GovernanceSims,
+  sims: Pick<GovernanceSims, 'servicenow'>,
   people: StoryPerson[],
-  change: GovernanceChange,
+  change: Pick<GovernanceChange, 'sysId'>,
   now: Date,
 ): void {
   sims.servicenow.state.update(

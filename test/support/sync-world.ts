@@ -11,7 +11,7 @@ import {
   type ServiceNowSimulatorOptions,
 } from '../../connectors/servicenow/simulator.js';
 import { JiraSimulator, type JiraSimulatorOptions } from '../../connectors/jira/simulator.js';
-import { APPROVAL_LABELS } from '../../src/sync/plan-jira.js';
+import { APPROVAL_LABELS, BLOCKED_LABEL } from '../../src/sync/plan-jira.js';
 
 /**
  * A ServiceNow and a Jira simulator on loopback and a changebridge configuration pointing
@@ -220,6 +220,13 @@ export async function convergenceProblems(
     "SELECT change_id, external_key FROM links WHERE system_name = 'jira'",
   );
   const changeOf = new Map(links.map((l) => [l.external_key ?? '', byId.get(l.change_id)]));
+  const blocked = new Set(
+    (
+      await q<{ change_id: string }>(
+        "SELECT DISTINCT change_id FROM findings WHERE status = 'open' AND blocking = 1",
+      )
+    ).map((r) => r.change_id),
+  );
   const created = createdChangeRequests(world);
   for (const issue of world.jira.state.issues.values()) {
     const change = changeOf.get(issue.key);
@@ -234,9 +241,12 @@ export async function convergenceProblems(
     const label = request
       ? APPROVAL_LABELS[SN_APPROVAL[request.approval!] ?? 'not_requested']
       : null;
+    // change-blocked while a blocking finding is open (governance), once linked to a request.
+    const want = [label, request && blocked.has(change.id) ? BLOCKED_LABEL : null]
+      .filter((l): l is string => l !== null)
+      .join(',');
     const shown = issue.labels.filter((l) => l.startsWith('change-')).join(',');
-    if (shown !== (label ?? ''))
-      problems.push(`jira ${issue.key}: labels [${shown}], want [${label ?? ''}]`);
+    if (shown !== want) problems.push(`jira ${issue.key}: labels [${shown}], want [${want}]`);
     if (jiraOnlyKeys.includes(issue.key)) {
       const mine = created.filter((r) => r.correlation_id === `changebridge:${change.id}`);
       if (mine.length !== 1 || mine[0]!.number !== number)

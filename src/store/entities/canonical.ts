@@ -157,6 +157,17 @@ export const FindingEntity = new EntitySchema<Finding>({
     firstSeenAt: col.date('first_seen_at'),
     lastSeenAt: col.date('last_seen_at'),
     resolvedAt: col.date('resolved_at', true),
-    waiver: col.json('waiver', true),
+    waiver: {
+      ...col.json('waiver', true),
+      // JSON has no dates: `until` comes back as an ISO string.
+      transformer: {
+        to: (v: unknown) => v,
+        from: (v: { until?: unknown } | null) =>
+          v && {
+            ...v,
+            until: typeof v.until === 'string' ? new Date(v.until) : (v.until ?? null),
+          },
+      },
+    },
   },
 });

@@ -43,6 +43,10 @@ export class GateRequests1760000000004 implements MigrationInterface {
       'gate_requests',
       new TableIndex({ name: 'ix_gate_requests_answered', columnNames: ['answered_at'] }),
     );
+    await queryRunner.createIndex(
+      'gate_requests',
+      new TableIndex({ name: 'ix_gate_requests_target', columnNames: ['kind', 'target'] }),
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

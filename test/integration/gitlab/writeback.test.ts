@@ -122,6 +122,40 @@ describe('GitLab write-back', () => {
       secondWrites: 0,
     });
     expect(state.checkStatuses(mr).find((c) => c.rule.id === rule.id)?.status).toBe('passed');
+
+    // A new answer for the same head replaces it (GitLab keeps the latest response).
+    const failed = await world.connector.execute(
+      cmd('gitlab.status_check_response', `acme/payments!${mr.iid}`, {
+        ...payload,
+        status: 'failed',
+      }),
+    );
+    expect(failed.outcome).toBe('done');
+    expect(state.checkStatuses(mr).find((c) => c.rule.id === rule.id)?.status).toBe('failed');
+  });
+
+  it('external status check response for a head the MR has moved past: skipped, not refused', async () => {
+    const { state } = world.sim;
+    const p = state.project('acme/payments');
+    const rule = state.addStatusCheck(p.id, {
+      name: 'changebridge-old-head',
+      externalUrl: 'http://127.0.0.1:9/none',
+    });
+    const mr = openMr();
+    const old = mr.sha;
+    state.push(p.id, mr.sourceBranch, ['another commit'], world.seed.developer.id);
+    const w0 = writes().length;
+    const r = await world.connector.execute(
+      cmd('gitlab.status_check_response', `acme/payments!${mr.iid}`, {
+        project: 'acme/payments',
+        iid: mr.iid,
+        sha: old,
+        checkId: rule.id,
+        status: 'passed',
+      }),
+    );
+    expect(r).toMatchObject({ outcome: 'skipped', reason: expect.stringContaining('moved on') });
+    expect(writes().length).toBe(w0);
   });
 
   it('deployment approval: approved once, then skipped; not-blocked deployments are skipped', async () => {
