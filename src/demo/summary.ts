@@ -22,6 +22,11 @@ export async function demoSummary(world: DemoWorld): Promise<string[]> {
       "SELECT result FROM outbox_commands WHERE operation = 'servicenow.create_change' AND status = 'done'",
     ),
   )) as { result: string }[];
+  const open = (await db.run((m) =>
+    m.query(
+      "SELECT c.change_key AS k, f.policy, f.blocking, f.message FROM findings f JOIN changes c ON c.id = f.change_id WHERE f.status = 'open' AND f.policy <> 'sync-conflict' ORDER BY c.change_key, f.blocking DESC, f.policy",
+    ),
+  )) as { k: string; policy: string; blocking: number | boolean; message: string }[];
   const verified = await audit.verify();
   const lines: string[] = [
     '',
@@ -44,6 +49,11 @@ export async function demoSummary(world: DemoWorld): Promise<string[]> {
         `Created for the Jira-only team: ${r.result.number} (from ${world.facts.jiraOnlyIssue.key})`,
       );
   }
+  lines.push(`Open governance findings (${open.length}):`);
+  for (const f of open)
+    lines.push(
+      `  ${f.k.padEnd(11)} ${(Number(f.blocking) ? 'BLOCKING ' : '') + f.policy}: ${f.message.slice(0, 110)}`,
+    );
   lines.push(
     `Written back: ${writes.map((w) => `${w.operation} ×${Number(w.n)}`).join(', ') || 'nothing'}`,
     `Synced: ${await count("SELECT COUNT(*) AS n FROM inbox_events WHERE status = 'done'")} events applied; ` +
@@ -56,6 +66,7 @@ export async function demoSummary(world: DemoWorld): Promise<string[]> {
     'Where to look:',
     `  API        ${world.daemon.url}/api/v1/changes/${world.facts.changes.postgresUpgrade.number}`,
     `  metrics    ${world.daemon.url}/metrics`,
+    `  findings   CHANGEBRIDGE_DATABASE_URL=sqlite:${world.dbFile} npx changebridge findings list`,
     `  database   ${world.dbFile}`,
     `  log        ${world.logFile}`,
     `  simulators ServiceNow ${world.servicenow.url}  Jira ${world.jira.url}  GitHub ${world.github.url}`,

@@ -13,6 +13,7 @@ import { recordUrl, RetryEventError, type ApplyContext } from './context.js';
 import type { ApplyOutcome } from './apply-change.js';
 import { sameValue } from './merge.js';
 import { resolvePersonId } from './people.js';
+import { reviewsOf } from './apply-reviews.js';
 import { eventRecordId } from './record-facts.js';
 import { flush, linksOfExternal, storedApproval } from './tx-cache.js';
 
@@ -164,7 +165,7 @@ export async function applyCodeChange(
     id,
     author: await resolvePersonId(ctx, patch.author, record),
     mergedBy: await resolvePersonId(ctx, patch.mergedBy, record),
-    reviewers: prev?.reviewers ?? [],
+    reviewers: (await reviewsOf(ctx, event.system, record)) ?? prev?.reviewers ?? [],
     linkedKeys: (patch.linkedKeys as string[] | undefined) ?? [],
     sourceEventIds: keep(prev?.sourceEventIds ?? [], event),
     updatedAt: ctx.now,

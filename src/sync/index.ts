@@ -8,4 +8,5 @@ export * from './merge.js';
 export { APPROVAL_LABELS } from './plan-jira.js';
 export { classifyWriteFailure } from './failure-policy.js';
 export * from './gate-requests.js';
+export * from './gate-decision.js';
 export { IdentityDirectory } from './identity-directory.js';

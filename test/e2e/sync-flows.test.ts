@@ -12,6 +12,7 @@ import {
   type DaemonProcess,
 } from '../support/daemon-process.js';
 import {
+  approvalComments,
   sendWebhooksTo,
   startSimWorld,
   worldConfigYaml,
@@ -71,13 +72,13 @@ describeEachDatabase('e2e: sync daemon flows', (dialect) => {
     await eventually(
       () =>
         pg().labels.includes('change-approved') &&
-        pg().comments.length > 0 &&
+        approvalComments(pg()).length > 0 &&
         pay().labels.includes('change-approved'),
       {
         describe: () => daemon!.output().slice(-3000),
       },
     );
-    expect(pg().comments).toHaveLength(1);
+    expect(approvalComments(pg())).toHaveLength(1);
     expect(await daemon.kill('SIGTERM')).toBe(0);
     expect(daemon.output()).toContain('daemon.stopped');
   }, 90_000);

@@ -11,6 +11,7 @@ import {
   type ServiceNowSimulatorOptions,
 } from '../../connectors/servicenow/simulator.js';
 import { JiraSimulator, type JiraSimulatorOptions } from '../../connectors/jira/simulator.js';
+import { adfToText } from '../../src/mapping/adf.js';
 import { APPROVAL_LABELS, BLOCKED_LABEL } from '../../src/sync/plan-jira.js';
 
 /**
@@ -313,4 +314,12 @@ export function openSyncHarness(
     },
   );
   return { runtime, app, loaded, logs: () => memory.text() };
+}
+
+/**
+ * The comments changebridge wrote about a change's approval in ServiceNow ("… was
+ * approved in ServiceNow"), as opposed to governance findings or gate answers.
+ */
+export function approvalComments(issue: { comments: { body: unknown }[] }): unknown[] {
+  return issue.comments.filter((c) => (adfToText(c.body) ?? '').includes('in ServiceNow'));
 }

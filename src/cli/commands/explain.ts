@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { explainEvent, kindForEvent } from '../../composition/governance-commands.js';
+import { explainEvent, kindForEvent } from '../../composition/governance/index.js';
 import { SYSTEMS, type SystemName } from '../../model/index.js';
 import { ChangebridgeError } from '../../runtime/index.js';
 import { syncSettings } from '../../sync/index.js';

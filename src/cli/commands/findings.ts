@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { listFindings, type ListedFinding } from '../../composition/governance-commands.js';
+import { listFindings, type ListedFinding } from '../../composition/governance/index.js';
 import { loadAppConfig, openApp } from '../../main.js';
 import { FINDING_STATUSES, isFindingStatus, type FindingStatus } from '../../model/index.js';
 import { EXIT } from '../errors.js';

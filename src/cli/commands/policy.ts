@@ -6,7 +6,7 @@ import {
   replayPolicies,
   type ReplayEntry,
   type ReplayReport,
-} from '../../composition/governance-commands.js';
+} from '../../composition/governance/index.js';
 import { loadAppConfig, openApp } from '../../main.js';
 import { ChangebridgeError, systemClock } from '../../runtime/index.js';
 import { EXIT } from '../errors.js';

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { parseUntil, waiveFinding } from '../../composition/governance-commands.js';
+import { parseUntil, waiveFinding } from '../../composition/governance/index.js';
 import { systemClock } from '../../runtime/index.js';
 import { EXIT } from '../errors.js';
 import { write, type CliIo, type GlobalOptions } from '../io.js';

@@ -73,7 +73,18 @@ export const CodeChangeEntity = new EntitySchema<CodeChange>({
     number: col.int('number'),
     title: col.text('title'),
     author: col.str('author', true),
-    reviewers: col.json('reviewers'),
+    reviewers: {
+      ...col.json('reviewers'),
+      // JSON has no dates: each review's `at` comes back as an ISO string.
+      transformer: {
+        to: (v: unknown) => v,
+        from: (v: { at?: unknown }[] | null) =>
+          (v ?? []).map((r) => ({
+            ...r,
+            at: typeof r.at === 'string' ? new Date(r.at) : (r.at ?? null),
+          })),
+      },
+    },
     mergedBy: col.str('merged_by', true),
     mergedAt: col.date('merged_at', true),
     headSha: col.str('head_sha', true),

@@ -123,6 +123,14 @@ describeEachDatabase('governance: gates and write-back on the simulators', (dial
 
     // 1. The PR names a change that has not been submitted for approval.
     expect(governanceStatus(sims, change.headSha)).toBe('failure');
+    // Its review (webhook, then poll) is recorded once, by the requester as a Person.
+    const pr = await h.app.store.codeChanges.get(
+      `github:pull_request:github:${REPO}#${change.prNumber}`,
+    );
+    const requester = await h.app.store.people.findByIdentity('github:praman');
+    expect(pr?.reviewers).toEqual([
+      { reviewer: requester!.id, verdict: 'approved', at: expect.any(Date) },
+    ]);
 
     // 2. A production deployment of its commit asks the gate: rejected, with the reason.
     const first = requestDeploy(change.headSha);
