@@ -11,6 +11,8 @@ import { registerGate } from './commands/gate.js';
 import { registerMappings } from './commands/mappings.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerPolicy } from './commands/policy.js';
+import { registerReport } from './commands/report.js';
+import { registerReconcile } from './commands/reconcile.js';
 import { registerRun } from './commands/run.js';
 import { registerSimGitHub } from './commands/sim-github.js';
 import { registerSimGitLab } from './commands/sim-gitlab.js';
@@ -70,6 +72,7 @@ Examples:
   $ changebridge migrate                                  create ./data/changebridge.db and its tables
   $ changebridge run                                      the sync daemon (webhooks, schedules, write-back)
   $ changebridge sync --once                              one sync pass, for cron or CI
+  $ changebridge reconcile --dry-run                      compare every linked change with its systems now
   $ changebridge config check --config my.yaml            validate a config file, secrets masked
   $ changebridge audit verify                             check the audit hash chain
   $ changebridge gate --repo acme/payments --sha "$GITHUB_SHA" --environment production --wait 300
@@ -81,6 +84,8 @@ Examples:
   $ changebridge explain chg.json --system servicenow --event change_request
                                                           payload → canonical + findings as JSON, writes nothing
   $ changebridge policy replay --from 2026-10-01          which findings the current rules would open or resolve
+  $ changebridge report --from 2026-10-01 --to 2026-12-31 --format html --out q4.html
+                                                          the auditor's report, sealed; check it with audit verify --report
 
 Environment:
   CHANGEBRIDGE_CONFIG        configuration file, when --config is not given
@@ -94,6 +99,7 @@ Exit codes: 0 ok, 1 check failed, 64 usage, 69 database unreachable, 70 internal
   registerMappings(program, io, run);
   registerDeadLetter(program, io, run);
   registerRun(program, io, run);
+  registerReconcile(program, io, run);
   registerBackfill(program, io, run);
   registerDemo(program, io, run);
   registerGate(program, io, run);
@@ -101,6 +107,7 @@ Exit codes: 0 ok, 1 check failed, 64 usage, 69 database unreachable, 70 internal
   registerWaive(program, io, run);
   registerExplain(program, io, run);
   registerPolicy(program, io, run);
+  registerReport(program, io, run);
   const sim = program
     .command('sim')
     .description(

@@ -27,7 +27,10 @@ import {
   createProcessor,
   decideDeployment,
   reevaluate,
+  runReconcile,
   syncSettings,
+  type ReconcileOptions,
+  type ReconcileSummary,
   type Dispatcher,
   type DispatchSummary,
   type PolicyHook,
@@ -37,7 +40,8 @@ import {
 import type { GateVerdict } from '../policy/index.js';
 import type { App, Environment } from '../main.js';
 import { createConnectors, createHttpFactory } from './connectors.js';
-import { governanceFromConfig } from './governance.js';
+import { governanceFromConfig, governanceSettings } from './governance.js';
+import { reportJob } from '../report/job.js';
 
 /**
  * Schedule leases: short, renewed every third while a job runs, so a replica that dies
@@ -66,6 +70,8 @@ export interface SyncRuntime {
   policy: PolicyHook;
   /** `GET /api/v1/gate`: may this commit deploy to this environment now? */
   decideGate(query: { repo: string; sha: string; environment: string }): Promise<GateVerdict>;
+  /** A drift reconciliation run (DESIGN §7): `changebridge reconcile` and its schedule. */
+  reconcile(options?: ReconcileOptions): Promise<ReconcileSummary>;
   /** Re-evaluates every active change (time-driven findings, expired waivers). */
   reevaluateAll(): Promise<{ changes: number; enqueued: number }>;
   /** Re-evaluates and re-plans the given changes now (after a waiver); returns commands enqueued. */
@@ -102,7 +108,11 @@ export function createSyncRuntime(
 ): SyncRuntime {
   const config = loaded.config;
   const metrics = options.metrics ?? createMetrics();
-  const http = createHttpFactory(config, logger, app.clock, (m) => metrics.onHttpMetric(m));
+  let apiCalls = 0;
+  const http = createHttpFactory(config, logger, app.clock, (m) => {
+    if (m.type === 'attempt') apiCalls += 1;
+    metrics.onHttpMetric(m);
+  });
   const connectors = createConnectors(config, { http, logger, clock: app.clock });
   const mappings = loadMappings(resolveMappingsDir(config.sync.mappingsDir, environment.cwd));
   const workerId = options.workerId ?? `${hostname()}:${process.pid}`;
@@ -212,6 +222,16 @@ export function createSyncRuntime(
         decideDeployment({ store: app.store, m, now: app.clock.now(), policy }, query),
       ),
     reevaluateAll: () => reevaluateAll(),
+    reconcile: (options) =>
+      runReconcile(
+        {
+          apply: applyDeps,
+          connectors,
+          org: governanceSettings(config).org,
+          apiCalls: () => apiCalls,
+        },
+        options,
+      ),
     reevaluate: (changeIds) => reevaluate(applyDeps, changeIds),
     async syncOnce(connection) {
       const summary: SyncOnceSummary = {
@@ -256,8 +276,11 @@ export function createSyncRuntime(
           cron: schedules.reconcile,
           leaseMs: JOB_LEASE_MS,
           run: async () => {
-            logger.info('reconcile.skipped', {
-              reason: 'drift reconciliation is not built yet; the schedule and its lease are',
+            await runReconcile({
+              apply: applyDeps,
+              connectors,
+              org: governanceSettings(config).org,
+              apiCalls: () => apiCalls,
             });
           },
         },
@@ -270,6 +293,7 @@ export function createSyncRuntime(
             logger.info('policies.reevaluated', r);
           },
         },
+        reportJob({ store: app.store, clock: app.clock, logger, config, cwd: environment.cwd }),
         {
           name: 'retention',
           cron: schedules.retention,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_HTTP_SETTINGS } from '../runtime/http-settings.js';
 import { connectionSchemas } from './connections.js';
 import { policiesSchema } from './policies.js';
+import { reportsSchema } from './reports.js';
 import { DATABASE_URL_EXPECTED, databaseUrlProblem } from './database-url.js';
 import { cron, expectedHints, fail, identifier, int, matching, text } from './schema-helpers.js';
 
@@ -188,6 +189,7 @@ export const configSchema = z.strictObject({
   tenants: tenantsSchema,
   sync: syncSchema,
   policies: policiesSchema,
+  reports: reportsSchema,
 });
 
 export type Config = z.output<typeof configSchema>;

@@ -79,4 +79,16 @@ export interface Connector {
   reread(event: SourceEvent): Promise<SourceEvent | null>;
   /** Perform one write-back. Throws on failure; the dispatcher classifies and retries. */
   execute(command: WriteCommand): Promise<WriteResult>;
+  /** Record kinds `readMany` serves (reconciliation); absent: none. */
+  readonly readableKinds?: readonly string[];
+  /**
+   * Reconciliation's fresh read (DESIGN §7): many records of one kind by external id, in
+   * batched requests, as source events shaped like polled ones (event `reconcile`). Ids
+   * missing from the result were not returned: deleted, or no longer visible.
+   */
+  readMany?(
+    kind: string,
+    externalIds: readonly string[],
+    signal?: AbortSignal,
+  ): Promise<Map<string, SourceEvent>>;
 }

@@ -67,6 +67,8 @@ export const LINK_KINDS = [
   'merge_request',
   'deployment',
   'incident',
+  /** A direct push to a protected branch (no pull request). */
+  'push',
 ] as const;
 export type LinkKind = (typeof LINK_KINDS)[number];
 export const isLinkKind = guard(LINK_KINDS);

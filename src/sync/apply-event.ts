@@ -3,6 +3,7 @@ import type { SourceEvent } from '../model/index.js';
 import { applyChangeRecord, type ApplyOutcome } from './apply-change.js';
 import { applyApproval, applyCodeChange, applyDeployment, applyIncident } from './apply-records.js';
 import { PermanentEventError, type ApplyContext } from './context.js';
+import { applyPush } from './apply-push.js';
 import { applyReviewEvent } from './apply-reviews.js';
 import { GATE_EVENT_KINDS, recordGateRequest } from './gate-requests.js';
 import { recordVersion } from './record-facts.js';
@@ -40,6 +41,7 @@ export async function applyEvent(ctx: ApplyContext, event: SourceEvent): Promise
   }
   if (GATE_EVENT_KINDS.has(event.kind)) return recordGateRequest(ctx, event);
   if (event.kind === 'pull_request_review') return applyReviewEvent(ctx, event);
+  if (event.kind === 'push') return applyPush(ctx, event);
   const ready = prepareEvent(ctx, event);
   if (!ready) {
     return { outcome: 'ignored', reason: `no mapping for ${event.system} ${event.kind} records` };

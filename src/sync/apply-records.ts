@@ -22,7 +22,7 @@ import { flush, linksOfExternal, storedApproval } from './tx-cache.js';
  * is upserted by its source record id and linked to the changes it names.
  */
 
-const keep = (ids: readonly string[], event: SourceEvent) =>
+export const keep = (ids: readonly string[], event: SourceEvent) =>
   [...ids, `${event.source}/${event.deliveryKey}`].slice(-20);
 
 const recordIdOf = eventRecordId;
@@ -80,7 +80,7 @@ export async function applyApproval(
 }
 
 /** Changes named by keys: change numbers directly, Jira issue keys through their link. */
-async function changesNamed(ctx: ApplyContext, keys: readonly string[]): Promise<string[]> {
+export async function changesNamed(ctx: ApplyContext, keys: readonly string[]): Promise<string[]> {
   const { store, m, settings } = ctx;
   const found = extractKeys([keys.join(' ')], settings.keyPatterns);
   const ids = new Set<string>();
@@ -95,7 +95,7 @@ async function changesNamed(ctx: ApplyContext, keys: readonly string[]): Promise
   return [...ids].sort();
 }
 
-async function linkTo(
+export async function linkTo(
   ctx: ApplyContext,
   changeIds: readonly string[],
   event: SourceEvent,

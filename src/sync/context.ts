@@ -21,6 +21,8 @@ export interface SyncSettings extends PlannerSettings {
   correlationFields: ReadonlyMap<string, string>;
   /** Configured identity links (DESIGN §3): one person across systems. */
   identities: IdentityDirectory;
+  /** Branch patterns whose direct pushes are recorded (unauthorised change, DESIGN §7). */
+  protectedBranches: readonly string[];
 }
 
 export function syncSettings(
@@ -53,6 +55,7 @@ export function syncSettings(
     baseUrls,
     correlationFields,
     identities: new IdentityDirectory(config.policies?.identities ?? []),
+    protectedBranches: config.policies?.protectedBranches ?? ['main', 'master', 'release/*'],
   };
 }
 

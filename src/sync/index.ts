@@ -10,3 +10,4 @@ export { classifyWriteFailure } from './failure-policy.js';
 export * from './gate-requests.js';
 export * from './gate-decision.js';
 export { IdentityDirectory } from './identity-directory.js';
+export * from './reconcile-run.js';

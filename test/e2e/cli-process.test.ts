@@ -33,7 +33,7 @@ describe('changebridge as a process', () => {
     const migrate = changebridge(['migrate'], {}, cwd);
     expect(migrate.code).toBe(0);
     expect(migrate.stdout).toMatch(
-      /applied 3 migration\(s\): InitialSchema1760000000001, JobLeases1760000000002, LinkSyncState1760000000003/,
+      /applied 5 migration\(s\): InitialSchema1760000000001, JobLeases1760000000002, LinkSyncState1760000000003, GateRequests1760000000004, ReconcileRuns1760000000005/,
     );
     expect(changebridge(['audit', 'verify'], {}, cwd)).toMatchObject({
       code: 0,

@@ -14,6 +14,7 @@ import {
   InboxEventEntity,
   GateRequestEntity,
   OutboxCommandEntity,
+  ReconcileRunEntity,
   PersonEntity,
   PersonIdentityEntity,
   SourceCursorEntity,
@@ -39,4 +40,5 @@ export const ENTITIES = [
   OutboxCommandEntity,
   DeadLetterEntity,
   GateRequestEntity,
+  ReconcileRunEntity,
 ];

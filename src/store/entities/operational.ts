@@ -262,3 +262,46 @@ export const GateRequestEntity = new EntitySchema<GateRequestRow>({
     updatedAt: col.date('updated_at'),
   },
 });
+
+/** One reconciliation run (migration 0005). */
+export interface ReconcileRunRow {
+  id: string;
+  startedAt: Date;
+  finishedAt: Date | null;
+  status: 'running' | 'done' | 'failed';
+  scope: string;
+  since: Date | null;
+  dryRun: boolean;
+  checked: number;
+  recordsRead: number;
+  apiCalls: number;
+  found: number;
+  opened: number;
+  resolved: number;
+  corrections: number;
+  error: string | null;
+}
+
+const intCol = (name: string) => ({ ...col.int(name), default: 0 });
+
+export const ReconcileRunEntity = new EntitySchema<ReconcileRunRow>({
+  name: 'ReconcileRun',
+  tableName: 'reconcile_runs',
+  columns: {
+    id: col.id('id', true),
+    startedAt: col.date('started_at'),
+    finishedAt: col.date('finished_at', true),
+    status: col.str('status'),
+    scope: col.str('scope'),
+    since: col.date('since', true),
+    dryRun: col.bool('dry_run'),
+    checked: intCol('checked'),
+    recordsRead: intCol('records_read'),
+    apiCalls: intCol('api_calls'),
+    found: intCol('found'),
+    opened: intCol('opened'),
+    resolved: intCol('resolved'),
+    corrections: intCol('corrections'),
+    error: col.text('error', true),
+  },
+});

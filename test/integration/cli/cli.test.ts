@@ -31,7 +31,7 @@ describeEachDatabase('changebridge migrate + audit verify', (dialect) => {
     const migrated = await cli(['migrate'], { env: env(), cwd });
     expect(migrated).toMatchObject({ code: 0, stderr: '' });
     expect(migrated.stdout).toMatch(
-      /applied 4 migration\(s\): InitialSchema1760000000001, JobLeases1760000000002, LinkSyncState1760000000003, GateRequests1760000000004/,
+      /applied 5 migration\(s\): InitialSchema1760000000001, JobLeases1760000000002, LinkSyncState1760000000003, GateRequests1760000000004, ReconcileRuns1760000000005/,
     );
     expect((await cli(['migrate'], { env: env(), cwd })).stdout).toMatch(/is up to date/);
 

@@ -11,6 +11,7 @@ describeEachDatabase('migrations', (dialect) => {
         'JobLeases1760000000002',
         'LinkSyncState1760000000003',
         'GateRequests1760000000004',
+        'ReconcileRuns1760000000005',
       ];
       expect(await db.pendingMigrations()).toEqual(all);
       expect(await db.migrate()).toEqual(all);
@@ -28,6 +29,7 @@ describeEachDatabase('migrations', (dialect) => {
         'person_identities',
         'findings',
         'gate_requests',
+        'reconcile_runs',
         'audit_events',
         'audit_head',
         'source_cursors',
@@ -57,7 +59,7 @@ describeEachDatabase('migrations', (dialect) => {
       const err = await openStore({ url: t.url }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(SchemaOutOfDateError);
       expect((err as Error).message).toMatch(
-        /has no changebridge schema yet: 4 migration\(s\) pending \(InitialSchema1760000000001, JobLeases1760000000002, LinkSyncState1760000000003, GateRequests1760000000004\)/,
+        /has no changebridge schema yet: 5 migration\(s\) pending \(InitialSchema1760000000001, JobLeases1760000000002, LinkSyncState1760000000003, GateRequests1760000000004, ReconcileRuns1760000000005\)/,
       );
       expect((err as Error).message).toContain('Run `changebridge migrate`');
       expect((err as SchemaOutOfDateError).exitCode).toBe(78);
@@ -69,19 +71,19 @@ describeEachDatabase('migrations', (dialect) => {
   it('names the pending migration of a database one release behind, and migrate catches it up', async () => {
     const t = await createTestDatabase(dialect);
     const db = await t.open();
-    // Roll the database back one release: as if it had never seen 0004.
-    await db.dataSource.query('DROP TABLE gate_requests');
+    // Roll the database back one release: as if it had never seen 0005.
+    await db.dataSource.query('DROP TABLE reconcile_runs');
     await db.dataSource.query(
-      "DELETE FROM schema_migrations WHERE name = 'GateRequests1760000000004'",
+      "DELETE FROM schema_migrations WHERE name = 'ReconcileRuns1760000000005'",
     );
     await db.close();
     try {
       const err = await openStore({ url: t.url }).catch((e: unknown) => e);
       expect((err as Error).message).toMatch(
-        /is at an older schema: 1 migration\(s\) pending \(GateRequests1760000000004\)\. Run `changebridge migrate`/,
+        /is at an older schema: 1 migration\(s\) pending \(ReconcileRuns1760000000005\)\. Run `changebridge migrate`/,
       );
       const again = await t.open({ migrate: false });
-      expect(await again.migrate()).toEqual(['GateRequests1760000000004']);
+      expect(await again.migrate()).toEqual(['ReconcileRuns1760000000005']);
       await again.close();
       const store = await openStore({ url: t.url });
       await store.db.close();

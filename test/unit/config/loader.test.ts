@@ -110,6 +110,13 @@ describe('loadConfig', () => {
         sets: {},
         gates: { enabled: true },
       },
+      reports: {
+        dir: './reports',
+        schedule: '0 6 * * 1',
+        periodDays: 7,
+        formats: ['html', 'json'],
+        tenant: null,
+      },
     });
   });
 
