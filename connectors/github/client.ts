@@ -80,11 +80,16 @@ export function createGitHubApi(options: GitHubConnectorOptions, deps: GitHubCon
     auth,
     apiUrl,
     // https://docs.github.com/rest/pulls/pulls#list-pull-requests (no `since`: sort by updated)
-    listPulls: (repo: string, page: number, direction: 'asc' | 'desc' = 'desc') =>
+    listPulls: (
+      repo: string,
+      page: number,
+      direction: 'asc' | 'desc' = 'desc',
+      sort: 'updated' | 'created' = 'updated',
+    ) =>
       list(
         pullRequestSchema,
         `${repoPath(repo)}/pulls`,
-        { state: 'all', sort: 'updated', direction, per_page: 100, page },
+        { state: 'all', sort, direction, per_page: 100, page },
         `${repo} pulls`,
       ),
     getPull: async (repo: string, n: number) =>

@@ -8,6 +8,7 @@ import {
   type GitHubConnectorOptions,
 } from './options.js';
 import { createPollStreams } from './poll.js';
+import { READABLE_KINDS, readManyGitHub } from './read-many.js';
 import { deploymentRecord, pullRequestRecord } from './records.js';
 import { handleGitHubWebhook, type GitHubEventPayload } from './webhook.js';
 import { GITHUB_OPERATIONS, createWriteback } from './writeback.js';
@@ -91,6 +92,19 @@ export function createGitHubConnector(
       Promise.resolve(handleGitHubWebhook(webhook, request)),
     reread,
     execute,
+    readableKinds: READABLE_KINDS,
+    readMany: (kind, externalIds, signal) =>
+      readManyGitHub(
+        {
+          api,
+          connection: options.name,
+          keyPatterns: options.keyPatterns,
+          clock: deps.clock,
+        },
+        kind,
+        externalIds,
+        signal,
+      ),
   };
 }
 

@@ -1,17 +1,8 @@
-import {
-  eventSource,
-  pollDeliveryKey,
-  type PollOptions,
-  type PollPage,
-  type PollStream,
-  type SourceEvent,
-} from '../../src/model/index.js';
+import type { PollOptions, PollPage, PollStream, SourceEvent } from '../../src/model/index.js';
 import type { GitHubApi } from './client.js';
 import { compareStamp, decodeCursor, encodeCursor, type RepoCursors } from './cursor.js';
-import { deploymentExternalId, prExternalId } from './events.js';
 import type { KeyPatterns } from '../../src/model/index.js';
-import { deploymentRecord, pullRequestRecord, reviewRecord } from './records.js';
-import type { GitHubEventPayload } from './webhook.js';
+import { deploymentEvent, pullRequestEvent, type ApiEventContext } from './record-events.js';
 
 /**
  * Polling catches what webhooks missed: GitHub never redelivers by itself (API-NOTES).
@@ -37,29 +28,11 @@ interface Item {
 }
 
 export function createPollStreams(api: GitHubApi, s: PollSettings): PollStream[] {
-  const source = eventSource('github', s.connection);
-  const toEvent = (
-    kind: string,
-    externalId: string,
-    stamp: string,
-    record: unknown,
-    body: unknown,
-    receivedAt: Date,
-  ): SourceEvent => ({
-    system: 'github',
+  const ctx = (receivedAt: Date): ApiEventContext => ({
     connection: s.connection,
-    source,
-    deliveryKey: pollDeliveryKey(kind, externalId, stamp),
-    kind,
-    event: 'poll',
-    externalId,
+    keyPatterns: s.keyPatterns,
     receivedAt,
-    thin: false,
-    payload: {
-      github: { event: 'poll', action: null, delivery: null, hookId: null },
-      record,
-      body,
-    } satisfies GitHubEventPayload,
+    event: 'poll',
   });
 
   const pulls = async (repo: string, since: number, now: Date): Promise<Item[]> => {
@@ -72,19 +45,8 @@ export function createPollStreams(api: GitHubApi, s: PollSettings): PollStream[]
           older = true;
           continue;
         }
-        const reviews = [];
-        for (let rp = 1; ; rp++) {
-          const r = await api.listReviews(repo, pr.number, rp);
-          reviews.push(...r.items.map((x) => reviewRecord(repo, pr.number, x)));
-          if (!r.hasNext) break;
-        }
-        const record = { ...pullRequestRecord(repo, pr, s.keyPatterns), reviews };
-        const ext = prExternalId(repo, pr.number);
-        items.push({
-          at: pr.updated_at,
-          id: pr.id,
-          event: toEvent('pull_request', ext, pr.updated_at, record, pr, now),
-        });
+        const event = await pullRequestEvent(api, ctx(now), repo, pr);
+        items.push({ at: pr.updated_at, id: pr.id, event });
       }
       if (older || !res.hasNext) return items;
     }
@@ -103,16 +65,8 @@ export function createPollStreams(api: GitHubApi, s: PollSettings): PollStream[]
         }
         // A new status bumps the deployment's updated_at; untouched ones cost no extra call.
         if (Date.parse(d.updated_at) < since) continue;
-        const statuses = await api.listDeploymentStatuses(repo, d.id);
-        const latest = statuses.items[0] ?? null; // newest first
-        const record = deploymentRecord(repo, d, latest, s.keyPatterns);
-        const ext = deploymentExternalId(repo, d.id);
-        const stamp = latest ? `${record.updatedAt}#${latest.id}` : d.updated_at;
-        items.push({
-          at: d.updated_at,
-          id: d.id,
-          event: toEvent('deployment', ext, stamp, record, { deployment: d, status: latest }, now),
-        });
+        const event = await deploymentEvent(api, ctx(now), repo, d);
+        items.push({ at: d.updated_at, id: d.id, event });
       }
       if (older || !res.hasNext) return items;
     }

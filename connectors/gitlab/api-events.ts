@@ -10,7 +10,7 @@ export function mergeRequestFromApi(
   ctx: EventContext,
   project: string,
   mr: ApiMergeRequest,
-  event: 'poll' | 'reread',
+  event: 'poll' | 'reread' | 'reconcile',
 ): SourceEvent {
   return mergeRequestEvent(
     ctx,
@@ -36,7 +36,7 @@ export function deploymentFromApi(
   ctx: EventContext,
   project: string,
   d: ApiDeployment,
-  event: 'poll' | 'reread',
+  event: 'poll' | 'reread' | 'reconcile',
   projectId: number | null,
 ): SourceEvent {
   return deploymentEvent(

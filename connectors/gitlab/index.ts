@@ -10,6 +10,7 @@ import { deploymentFromApi, mergeRequestFromApi } from './api-events.js';
 import type { GitLabEventPayload } from './events.js';
 import type { GitLabConnectorOptions } from './options.js';
 import { createPollStreams } from './poll.js';
+import { READABLE_KINDS, readManyGitLab } from './read-many.js';
 import { apiDeployment, apiMergeRequest } from './schemas.js';
 import { handleGitLabWebhook } from './webhook.js';
 import { GITLAB_OPERATIONS, createWriteback } from './writeback.js';
@@ -41,6 +42,14 @@ export function createGitLabConnector(
     handleWebhook: async (request) => handleGitLabWebhook(options, request),
     reread: (event) => reread(options, client, clock, event),
     execute,
+    readableKinds: READABLE_KINDS,
+    readMany: (kind, externalIds, signal) =>
+      readManyGitLab(
+        { client, connection: options.connection, keyPatterns: options.keyPatterns, clock },
+        kind,
+        externalIds,
+        signal,
+      ),
   };
 }
 

@@ -8,6 +8,7 @@ import {
 import { createJiraClient, type JiraAuth } from './client.js';
 import { polledIssueEvent } from './events.js';
 import { createIssueStream } from './poll.js';
+import { READABLE_KINDS, readManyIssues } from './read-many.js';
 import { assertTimeZone } from './time-zone.js';
 import { handleJiraWebhook } from './webhook.js';
 import { executeJiraWrite, JIRA_OPERATIONS } from './writeback.js';
@@ -94,6 +95,19 @@ export function createJiraConnector(
       return issue ? polledIssueEvent(options.connection, issue, 'reread', clock.now()) : null;
     },
     execute: (command: WriteCommand) => executeJiraWrite(client, command),
+    readableKinds: READABLE_KINDS,
+    readMany: (kind, externalIds, signal) =>
+      readManyIssues(
+        {
+          client,
+          connection: options.connection,
+          clock,
+          fields: [...new Set([...fields, 'updated'])],
+        },
+        kind,
+        externalIds,
+        signal,
+      ),
   };
 }
 

@@ -2,9 +2,9 @@ import type { PollOptions, PollPage, PollStream, SourceEvent } from '../../src/m
 import type { Clock, Logger } from '../../src/runtime/index.js';
 import type { JiraClient } from './client.js';
 import { compareCursor, decodeCursor, encodeCursor, type IssueCursor } from './cursor.js';
+import { withFullChangelog } from './changelog.js';
 import { polledIssueEvent } from './events.js';
 import { buildIncrementalJql } from './jql.js';
-import type { JiraIssue } from './schemas.js';
 import { parseJiraTimestamp } from './time-zone.js';
 
 /**
@@ -44,27 +44,6 @@ export function createIssueStream(
 ): PollStream {
   const fields = [...new Set([...options.fields, 'updated'])];
   const maxRestarts = options.maxRestarts ?? 3;
-
-  async function fullChangelog(issue: JiraIssue): Promise<JiraIssue> {
-    const cl = issue.changelog;
-    if (!cl || cl.total === undefined || cl.total <= cl.histories.length) return issue;
-    const histories = [];
-    for (let startAt = 0; ;) {
-      const page = await deps.client.getChangelog(issue.key, startAt, 100);
-      histories.push(...page.values);
-      startAt = page.startAt + page.values.length;
-      if (
-        page.isLast === true ||
-        page.values.length === 0 ||
-        (page.total !== undefined && startAt >= page.total)
-      )
-        break;
-    }
-    return {
-      ...issue,
-      changelog: { startAt: 0, maxResults: histories.length, total: histories.length, histories },
-    };
-  }
 
   async function* poll(cursor: string | null, pollOptions: PollOptions): AsyncIterable<PollPage> {
     const signpost: IssueCursor = { updatedMs: pollOptions.startedAt.getTime(), id: '' };
@@ -107,7 +86,7 @@ export function createIssueStream(
             throw new Error(
               `[changebridge/jira] issue ${raw.key} has an unreadable updated "${raw.fields.updated}"`,
             );
-          const issue = await fullChangelog(raw);
+          const issue = await withFullChangelog(deps.client, raw);
           events.push(polledIssueEvent(options.connection, issue, 'poll', deps.clock.now()));
           const at: IssueCursor = { updatedMs: updated.getTime(), id: raw.id };
           if (compareCursor(at, max) > 0) max = at;

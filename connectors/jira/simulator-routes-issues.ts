@@ -1,3 +1,4 @@
+import type { SearchOptions } from './simulator-search.js';
 import {
   isRecord,
   notFoundIssue,
@@ -16,6 +17,8 @@ export interface IssueRouteDeps {
   state: SimState;
   ctx: RenderContext;
   currentUser: (req: SimRequest) => string;
+  /** How search treats JQL naming missing issues (default: 400, as Jira). */
+  search?: SearchOptions;
 }
 
 export function issueRoutes(deps: IssueRouteDeps): Route[] {

@@ -42,7 +42,7 @@ export function searchRoutes(deps: IssueRouteDeps): Route[] {
     const minute = Math.floor(state.nowMs() / 60_000);
     if (memo && memo.jql === jql && memo.version === state.version && memo.minute === minute)
       return memo.hits;
-    const hits = search(state, jql, ctx.timeZone);
+    const hits = search(state, jql, ctx.timeZone, deps.search);
     memo = { jql, version: state.version, minute, hits };
     return hits;
   };

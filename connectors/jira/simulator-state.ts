@@ -131,6 +131,8 @@ export class SimState {
   private lastStamp = 0;
   private readonly listeners: ((change: SimChange) => void)[] = [];
 
+  private readonly lastSeq = new Map<string, number>();
+
   constructor(private readonly now: () => number) {}
 
   onChange(listener: (change: SimChange) => void): void {
@@ -198,7 +200,9 @@ export class SimState {
   ): SimIssue {
     const project = this.projects.get(input.project);
     if (!project) throw new Error(`no project ${input.project}`);
-    const seq = [...this.issues.values()].filter((i) => i.project === project.key).length + 1;
+    // Jira numbers issues per project and never reuses a key, even after a delete.
+    const seq = (this.lastSeq.get(project.key) ?? 0) + 1;
+    this.lastSeq.set(project.key, seq);
     const at = this.stamp();
     const issue: SimIssue = {
       id: String(this.nextIssueId++),

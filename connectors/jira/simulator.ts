@@ -55,6 +55,12 @@ export interface JiraSimulatorOptions {
   webhooks?: Partial<WebhookSenderOptions>;
   /** Rate-based faults from the start, as `injectFaults`. */
   faults?: RateFaultOptions;
+  /**
+   * JQL naming an issue that does not exist (`key IN (OPS-1, OPS-404)`): `error` answers 400
+   * "An issue with key 'OPS-404' does not exist for field 'key'." as Jira does (default);
+   * `ignore` just finds nothing for it, to test clients against a lenient proxy or version.
+   */
+  unknownIssuesInJql?: 'error' | 'ignore';
 }
 
 export type { Fault, FaultPreset, RateFaultOptions } from './simulator-faults.js';
@@ -114,7 +120,12 @@ export class JiraSimulator {
   }
 
   async start(): Promise<string> {
-    const deps = { state: this.state, ctx: this.ctx, currentUser: () => SIM_ACCOUNT_ID };
+    const deps = {
+      state: this.state,
+      ctx: this.ctx,
+      currentUser: () => SIM_ACCOUNT_ID,
+      search: { unknownIssues: this.options.unknownIssuesInJql ?? 'error' },
+    };
     this.routes = [...issueRoutes(deps), ...recordRoutes(deps)];
     const server = createServer((req, res) => void this.handle(req, res));
     this.server = server;

@@ -50,6 +50,8 @@ export interface ListPage {
   records: SnRecord[];
   /** From `X-Total-Count`, when the instance counted. */
   total: number | undefined;
+  /** The `Link` header names a `rel="next"` page: the instance cut this one short. */
+  hasNext: boolean;
 }
 
 export interface ServiceNowClientOptions {
@@ -96,7 +98,11 @@ export class ServiceNowClient {
     );
     const body = parse(listSchema, res, `GET /api/now/table/${table}`);
     const total = Number(res.headers['x-total-count']);
-    return { records: body.result, total: Number.isFinite(total) ? total : undefined };
+    return {
+      records: body.result,
+      total: Number.isFinite(total) ? total : undefined,
+      hasNext: /rel="next"/.test(res.headers.link ?? ''),
+    };
   }
 
   /** `GET /api/now/table/{table}/{sys_id}`; null on 404 (missing, or hidden by an ACL). */

@@ -9,6 +9,7 @@ import { ServiceNowClient } from './client.js';
 import { readUsers, type ServiceNowUser } from './identity.js';
 import { resolveOptions, type ServiceNowDeps, type ServiceNowOptions } from './options.js';
 import { createPollStream } from './poll.js';
+import { readMany, READABLE_KINDS } from './read-many.js';
 import { STREAMS } from './streams.js';
 import { handleServiceNowWebhook, rereadRecord } from './webhook.js';
 import { executeWrite, OPERATIONS } from './writeback.js';
@@ -75,5 +76,8 @@ export function createServiceNowConnector(
     execute: (command: WriteCommand) =>
       executeWrite(command, { client, correlationField: o.correlationField }),
     readUsers: (sysIds) => readUsers(client, sysIds),
+    readableKinds: READABLE_KINDS,
+    readMany: (kind, externalIds, signal) =>
+      readMany({ client, connection: o.name, clock }, kind, externalIds, signal),
   };
 }

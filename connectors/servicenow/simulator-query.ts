@@ -13,6 +13,12 @@ type Predicate = (row: Row) => boolean;
 export interface ParsedQuery {
   matches: Predicate;
   orders: { field: string; desc: boolean; def: FieldDef }[];
+  /**
+   * The only sys_ids that can match, when the query ANDs a `sys_id=` or `sys_idIN` term
+   * (the primary key an instance looks rows up by): callers may fetch these rows instead
+   * of scanning the table. `matches` still has to be applied. Undefined: scan.
+   */
+  sysIds?: ReadonlySet<string>;
 }
 
 // Longest first, so `NOT IN` is not read as `NOT` + ..., `>=` not as `>`.
@@ -37,8 +43,12 @@ export function parseEncodedQuery(table: TableName, encoded: string): ParsedQuer
   const fields = TABLES[table];
   const orders: ParsedQuery['orders'] = [];
   const groups: Predicate[] = [];
-  for (const part of encoded.split('^NQ')) {
+  const parts = encoded.split('^NQ');
+  let sysIds: Set<string> | undefined;
+  for (const part of parts) {
     const terms: Predicate[][] = [];
+    // Per term: its sys_id values when it is a plain `sys_id=`/`sys_idIN`, else null.
+    const keyTerms: (Set<string> | null)[] = [];
     for (const term of part.split('^')) {
       if (term === '' || term === 'EQ') continue;
       if (term.startsWith('ORDERBYDESC') || term.startsWith('ORDERBY')) {
@@ -53,8 +63,15 @@ export function parseEncodedQuery(table: TableName, encoded: string): ParsedQuer
       if (isOr) {
         const last = terms[terms.length - 1]!;
         if (condition) last.push(condition);
+        if (condition) keyTerms[keyTerms.length - 1] = null;
       } else {
         terms.push(condition ? [condition] : []);
+        keyTerms.push(condition ? sysIdValues(term) : null);
+      }
+    }
+    if (parts.length === 1) {
+      for (const ids of keyTerms) {
+        if (ids) sysIds = sysIds ? new Set([...sysIds].filter((id) => ids.has(id))) : ids;
       }
     }
     // Dropped (unparseable) conditions leave an empty OR list: it constrains nothing.
@@ -64,7 +81,15 @@ export function parseEncodedQuery(table: TableName, encoded: string): ParsedQuer
   return {
     matches: groups.length <= 1 ? (groups[0] ?? (() => true)) : (row) => groups.some((g) => g(row)),
     orders,
+    ...(sysIds ? { sysIds } : {}),
   };
+}
+
+/** `sys_id=<x>` / `sys_idIN<a>,<b>` → the ids; anything else → null. */
+function sysIdValues(term: string): Set<string> | null {
+  if (term.startsWith('sys_id=')) return new Set([term.slice('sys_id='.length)]);
+  if (term.startsWith('sys_idIN')) return new Set(term.slice('sys_idIN'.length).split(','));
+  return null;
 }
 
 function parseCondition(fields: Record<string, FieldDef>, term: string): Predicate | null {

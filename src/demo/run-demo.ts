@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import {
   startGitHubSimulator,
@@ -21,6 +21,7 @@ import { pendingDepth } from '../report/index.js';
 import { createLogger, registerSecret, systemClock } from '../runtime/index.js';
 import { createStore, Database } from '../store/index.js';
 import { actTwo, seedStory, type ActTwoFacts, type StoryFacts } from './story.js';
+import { actThreeAudit, actThreeDrift, type ActThree } from './act-three.js';
 
 /**
  * `changebridge demo`: simulators seeded with the story, the daemon on SQLite against
@@ -46,6 +47,7 @@ export interface DemoWorld {
   daemon: Daemon;
   facts: StoryFacts;
   two: ActTwoFacts | null;
+  three: ActThree | null;
   dbFile: string;
   logFile: string;
   stop(): Promise<void>;
@@ -144,6 +146,7 @@ async function startWorld(
     daemon,
     facts,
     two: null,
+    three: null,
     dbFile,
     logFile,
     async stop() {
@@ -167,6 +170,10 @@ export async function playStory(world: DemoWorld, o: DemoOptions): Promise<void>
     new Date(),
   );
   await waitQuiet(world, o, () => true);
+  o.print('Act three: a linked Jira issue is deleted; reconciliation and the auditor’s report…');
+  const deleted = await actThreeDrift(world);
+  await waitQuiet(world, o, () => true);
+  world.three = await actThreeAudit(world, deleted, dirname(world.dbFile));
 }
 
 function jiraOnlyLinked(world: DemoWorld): boolean {

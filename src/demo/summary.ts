@@ -54,6 +54,16 @@ export async function demoSummary(world: DemoWorld): Promise<string[]> {
     lines.push(
       `  ${f.k.padEnd(11)} ${(Number(f.blocking) ? 'BLOCKING ' : '') + f.policy}: ${f.message.slice(0, 110)}`,
     );
+  const three = world.three;
+  if (three) {
+    const r = three.reconcile;
+    const drift = r.findings.filter((f) => f.policy !== 'unauthorised-change');
+    const unauthorised = r.findings.filter((f) => f.policy === 'unauthorised-change');
+    lines.push(
+      `Reconciliation: ${r.checked} changes checked, ${r.recordsRead} records read fresh with ${r.apiCalls} API calls; ${drift.length} drift, ${unauthorised.length} unauthorised:`,
+    );
+    for (const f of r.findings) lines.push(`  ${f.policy.padEnd(19)} ${f.message.slice(0, 120)}`);
+  }
   lines.push(
     `Written back: ${writes.map((w) => `${w.operation} ×${Number(w.n)}`).join(', ') || 'nothing'}`,
     `Synced: ${await count("SELECT COUNT(*) AS n FROM inbox_events WHERE status = 'done'")} events applied; ` +
@@ -67,6 +77,12 @@ export async function demoSummary(world: DemoWorld): Promise<string[]> {
     `  API        ${world.daemon.url}/api/v1/changes/${world.facts.changes.postgresUpgrade.number}`,
     `  metrics    ${world.daemon.url}/metrics`,
     `  findings   CHANGEBRIDGE_DATABASE_URL=sqlite:${world.dbFile} npx changebridge findings list`,
+    ...(world.three
+      ? [
+          `  report     ${world.three.report.path}`,
+          `             sha256 ${world.three.report.sha256}; check it with: changebridge audit verify --report <file>`,
+        ]
+      : []),
     `  database   ${world.dbFile}`,
     `  log        ${world.logFile}`,
     `  simulators ServiceNow ${world.servicenow.url}  Jira ${world.jira.url}  GitHub ${world.github.url}`,

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { In, MoreThan, MoreThanOrEqual, Not, type EntityManager } from 'typeorm';
-import type { AuditLog } from '../audit/index.js';
 import { findingId, type Change, type Connector, type Finding, type Link } from '../model/index.js';
 import { diffFindings, type OrgFacts } from '../policy/index.js';
 import {
@@ -10,7 +9,6 @@ import {
   type Discrepancy,
   type FreshRecord,
 } from '../reconcile/index.js';
-import type { Clock, Logger } from '../runtime/index.js';
 import { ChangeEntity, type ReconcileRunRow, type Store } from '../store/index.js';
 import { reevaluate, type ApplyDeps } from './apply-batch.js';
 import { APPROVAL_LABELS } from './plan-jira.js';

@@ -45,8 +45,15 @@ export const obj = (b: unknown): Record<string, unknown> =>
   typeof b === 'object' && b !== null && !Array.isArray(b) ? (b as Record<string, unknown>) : {};
 export const str = (v: unknown): v is string => typeof v === 'string';
 
-/** GitHub paging: `per_page` ≤ 100 (default 30), `page` from 1, `Link` with next/last. */
-export function paged(c: RouteContext, items: unknown[]): RouteResult {
+/**
+ * GitHub paging: `per_page` ≤ 100 (default 30), `page` from 1, `Link` with next/last.
+ * `render` turns only the page's items into JSON (a repository may hold thousands).
+ */
+export function paged<T>(
+  c: RouteContext,
+  items: readonly T[],
+  render: (item: T) => unknown = (item) => item,
+): RouteResult {
   const perPage = Math.min(100, Math.max(1, Number(c.query.get('per_page') ?? 30) || 30));
   const page = Math.max(1, Number(c.query.get('page') ?? 1) || 1);
   const last = Math.max(1, Math.ceil(items.length / perPage));
@@ -67,7 +74,7 @@ export function paged(c: RouteContext, items: unknown[]): RouteResult {
   }
   return {
     status: 200,
-    body: items.slice((page - 1) * perPage, page * perPage),
+    body: items.slice((page - 1) * perPage, page * perPage).map(render),
     headers: links.length ? { link: links.join(', ') } : {},
   };
 }

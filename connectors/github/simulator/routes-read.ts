@@ -21,10 +21,7 @@ export const readRoutes: [string, RegExp, Handler][] = [
         a[field] < b[field] ? -1 : a[field] > b[field] ? 1 : a.number - b.number,
       );
       if (dir === 'desc') list = list.reverse();
-      return paged(
-        c,
-        list.map((p) => pullJson(repo, p)),
-      );
+      return paged(c, list, (p) => pullJson(repo, p));
     },
   ],
   [
@@ -62,10 +59,8 @@ export const readRoutes: [string, RegExp, Handler][] = [
       const env = c.query.get('environment');
       return paged(
         c,
-        c.state.deployments
-          .get(repo.full_name)!
-          .filter((d) => !env || d.environment === env)
-          .map((d) => deploymentJson(repo, d)),
+        c.state.deployments.get(repo.full_name)!.filter((d) => !env || d.environment === env),
+        (d) => deploymentJson(repo, d),
       );
     },
   ],

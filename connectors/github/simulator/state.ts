@@ -49,6 +49,15 @@ export class GitHubSimState extends CodeState {
     return this.deployments.get(fullName)?.find((d) => d.id === id);
   }
 
+  /** `DELETE /repos/{o}/{r}/deployments/{id}` (GitHub allows it for inactive ones). */
+  deleteDeployment(fullName: string, id: number): boolean {
+    const list = this.deployments.get(fullName);
+    const i = list?.findIndex((d) => d.id === id) ?? -1;
+    if (!list || i < 0) return false;
+    list.splice(i, 1);
+    return true;
+  }
+
   addDeploymentStatus(
     fullName: string,
     id: number,

@@ -16,6 +16,13 @@ export const mergeRequestRoutes: Route[] = [
         (m) => m.projectId === p.id && (state === 'all' || m.state === state),
       );
       if (after !== null) mrs = mrs.filter((m) => m.updatedAt.getTime() >= after);
+      // `iids[]=1&iids[]=2` (repeated, Rails array style): only those merge requests.
+      const iids = c.query.getAll('iids[]');
+      if (iids.length > 0) {
+        if (iids.some((v) => !/^\d+$/.test(v))) throw bad('iids is invalid');
+        const wanted = new Set(iids.map(Number));
+        mrs = mrs.filter((m) => wanted.has(m.iid));
+      }
       mrs = sorted(mrs, c.query, ['created_at', 'updated_at', 'title', 'merged_at'], (m, by) =>
         (by === 'updated_at' ? m.updatedAt : m.createdAt).getTime(),
       );

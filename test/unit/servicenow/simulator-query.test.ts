@@ -54,6 +54,43 @@ describe('simulator encoded-query evaluation', () => {
   });
 });
 
+describe('simulator sys_id lookups (reconciliation reads by sys_id IN)', () => {
+  const a = 'a'.repeat(32);
+  const b = 'b'.repeat(32);
+  const c = 'c'.repeat(32);
+  const byId = [
+    { sys_id: a, state: '-5' },
+    { sys_id: b, state: '3' },
+    { sys_id: c, state: '3' },
+  ];
+  const ids = (q: string) =>
+    byId.filter(parseEncodedQuery('change_request', q).matches).map((r) => r.sys_id);
+
+  it('matches sys_idIN lists and exposes them as the candidate keys', () => {
+    const q = parseEncodedQuery('change_request', `sys_idIN${a},${c},${'d'.repeat(32)}`);
+    expect(ids(`sys_idIN${a},${c}`)).toEqual([a, c]);
+    expect(q.sysIds).toEqual(new Set([a, c, 'd'.repeat(32)]));
+    expect(ids(`state=3^sys_idIN${a},${c}^ORDERBYsys_id`)).toEqual([c]);
+    expect(parseEncodedQuery('change_request', `sys_id=${b}`).sysIds).toEqual(new Set([b]));
+  });
+
+  it('offers no candidate keys when an OR or a new query could reach other rows', () => {
+    expect(parseEncodedQuery('change_request', `sys_idIN${a}^ORstate=3`).sysIds).toBeUndefined();
+    expect(parseEncodedQuery('change_request', `sys_idIN${a}^NQstate=3`).sysIds).toBeUndefined();
+    expect(parseEncodedQuery('change_request', `sys_idNOT IN${a}`).sysIds).toBeUndefined();
+    expect(ids(`sys_idIN${a}^ORstate=3`)).toEqual([a, b, c]);
+  });
+
+  it('SimState.query answers sys_id lookups like a scan would', () => {
+    const state = new SimState(new ManualClock());
+    seedServiceNow(state, { seed: 3, changes: 20 });
+    const rows = [...state.table('change_request').values()];
+    const wanted = [rows[4]!.sys_id!, rows[1]!.sys_id!, 'f'.repeat(32)];
+    const got = state.query('change_request', `sys_idIN${wanted.join(',')}^ORDERBYsys_id`);
+    expect(got.map((r) => r.sys_id)).toEqual([rows[4]!.sys_id, rows[1]!.sys_id].sort());
+  });
+});
+
 describe('simulator seeder and faults', () => {
   it('the same seed gives the same records, sys_ids included', () => {
     const a = new SimState(new ManualClock());
