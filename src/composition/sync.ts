@@ -275,13 +275,16 @@ export function createSyncRuntime(
           name: 'reconcile',
           cron: schedules.reconcile,
           leaseMs: JOB_LEASE_MS,
-          run: async () => {
-            await runReconcile({
-              apply: applyDeps,
-              connectors,
-              org: governanceSettings(config).org,
-              apiCalls: () => apiCalls,
-            });
+          run: async (signal) => {
+            await runReconcile(
+              {
+                apply: applyDeps,
+                connectors,
+                org: governanceSettings(config).org,
+                apiCalls: () => apiCalls,
+              },
+              { signal },
+            );
           },
         },
         {

@@ -23,6 +23,8 @@ export interface SyncSettings extends PlannerSettings {
   identities: IdentityDirectory;
   /** Branch patterns whose direct pushes are recorded (unauthorised change, DESIGN §7). */
   protectedBranches: readonly string[];
+  /** `policies.gates.enabled`: answer Git hosts' deployment gates and status checks. */
+  gatesEnabled: boolean;
 }
 
 export function syncSettings(
@@ -56,6 +58,7 @@ export function syncSettings(
     correlationFields,
     identities: new IdentityDirectory(config.policies?.identities ?? []),
     protectedBranches: config.policies?.protectedBranches ?? ['main', 'master', 'release/*'],
+    gatesEnabled: config.policies?.gates.enabled ?? true,
   };
 }
 

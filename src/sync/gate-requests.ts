@@ -43,6 +43,11 @@ export async function recordGateRequest(
   ctx: ApplyContext,
   event: SourceEvent,
 ): Promise<ApplyOutcome> {
+  if (!ctx.settings.gatesEnabled)
+    return {
+      outcome: 'ignored',
+      reason: 'deployment gates are switched off (policies.gates.enabled: false)',
+    };
   const row = requestRow(event, ctx.now);
   const prev = await ctx.m.getRepository('GateRequest').findOneBy({ id: row.id });
   if (prev) return { outcome: 'ignored', reason: `gate request ${row.id} is already recorded` };

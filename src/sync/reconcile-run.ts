@@ -89,6 +89,8 @@ export async function runReconcile(
     const found: Discrepancy[] = [];
     const reads = new Map<string, FreshRead | null>();
     const scanned = new Set<string>();
+    /** Records a reader was asked for: only their findings can resolve. */
+    const judged = new Set<string>();
     let after = '';
     for (;;) {
       const page = await store.db.with(undefined, (m) =>
@@ -116,22 +118,28 @@ export async function runReconcile(
         const view = new Map<string, FreshRecord | null>();
         for (const l of mine) {
           if (!fresh.has(l.recordId)) continue;
+          judged.add(l.recordId);
           const r = fresh.get(l.recordId) ?? null;
           view.set(l.recordId, r?.record ?? null);
-          reads.set(`${change.id}|${l.recordId}`, r);
           run.recordsRead += r ? 1 : 0;
         }
-        found.push(
-          ...compareChange({
-            change,
-            links: mine,
-            fresh: view,
-            expectsChangeRequest:
-              deps.apply.settings.jiraOnly.enabled &&
-              deps.apply.settings.servicenowConnection !== null,
-            approvalLabels: APPROVAL_LABELS,
-          }),
-        );
+        const drift = compareChange({
+          change,
+          links: mine,
+          fresh: view,
+          expectsChangeRequest:
+            deps.apply.settings.jiraOnly.enabled &&
+            deps.apply.settings.servicenowConnection !== null,
+          approvalLabels: APPROVAL_LABELS,
+        });
+        found.push(...drift);
+        // Keep the raw reads only where a correction may need them: memory stays flat.
+        for (const d of drift)
+          if (d.correction)
+            reads.set(
+              `${change.id}|${d.correction.recordId}`,
+              fresh.get(d.correction.recordId) ?? null,
+            );
       }
       run.checked += page.length;
     }
@@ -153,7 +161,9 @@ export async function runReconcile(
     const inScope = stored.filter((f) =>
       f.policy === 'unauthorised-change'
         ? subjects.has(f.subject)
-        : f.changeId !== null && scanned.has(f.changeId),
+        : f.changeId !== null &&
+          scanned.has(f.changeId) &&
+          (typeof f.evidence.record !== 'string' || judged.has(f.evidence.record)),
     );
     const diff = diffFindings(inScope, fresh, new Set(DRIFT_POLICIES), now);
     run.found = found.length;

@@ -22,7 +22,7 @@ export function registerReconcile(
     .option('--json', 'print the summary and findings as JSON')
     .addHelpText(
       'after',
-      '\nFindings: drift-field, drift-state, drift-approval, drift-orphan, unauthorised-change (docs/reconciliation.md).\nExit codes: 0 no open discrepancy found, 1 discrepancies found, 64 usage.\n\nExamples:\n  $ changebridge reconcile --dry-run\n  $ changebridge reconcile --since 2026-11-01 --json',
+      '\nFindings: drift-field, drift-state, drift-approval, drift-orphan, unauthorised-change (docs/reconciliation.md).\nExit codes: 0 nothing found, 1 discrepancies found (new or still open; dry run too), 64 usage.\n\nExamples:\n  $ changebridge reconcile --dry-run\n  $ changebridge reconcile --since 2026-11-01 --json',
     )
     .action((cmd: { dryRun?: boolean; since?: string; json?: boolean }) =>
       run(async () => {

@@ -190,4 +190,17 @@ describeEachDatabase('governance: gates and write-back on the simulators', (dial
     expect(commentTexts(change.issueKey).join('\n')).toMatch(/Release freeze/);
     expect(governanceStatus(sims, change.headSha)).toBe('failure');
   });
+
+  it('with policies.gates.enabled false the request is recorded as ignored and never answered', async () => {
+    await open('policies:\n  gates:\n    enabled: false\n');
+    const change = seedUnapprovedChange(sims, people, new Date(), 'wish lists');
+    await settle();
+    const run = requestDeploy(change.headSha);
+    await settle();
+    expect(protectionAnswer(run.runId)).toBeNull();
+    const rows = (await h.app.store.db.dataSource.query(
+      "SELECT status FROM inbox_events WHERE kind = 'deployment_protection_rule'",
+    )) as { status: string }[];
+    expect(rows).toEqual([{ status: 'ignored' }]);
+  });
 });
