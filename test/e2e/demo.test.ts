@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -40,5 +40,33 @@ describe('changebridge demo', () => {
     expect(out).toMatch(/Audit log: \d+ events, chain verified/);
     expect(out).toContain(join(dir, 'changebridge.db'));
     expect(out).toMatch(/API +http:\/\/127\.0\.0\.1:\d+\/api\/v1\/changes\/CHG0030001/);
+    // Act three: governance findings, a reconciliation with drift and an unauthorised
+    // deployment, and the auditor's report, which verifies against the audit log.
+    expect(out).toMatch(/Open governance findings \(\d+\):/);
+    expect(out).toMatch(/BLOCKING approval-required: Change CHG0030001/);
+    expect(out).toMatch(/drift-orphan +The Jira issue OPS-3 linked to CHG0030003 no longer exists/);
+    expect(out).toMatch(
+      /unauthorised-change +acme\/payments@[0-9a-f]{7} was deployed to production .* with no change at all/,
+    );
+    const report = join(dir, 'changebridge-report.html');
+    expect(out).toContain(`report     ${report}`);
+    const html = readFileSync(report, 'utf8');
+    expect(html).toContain('id="changebridge-report"');
+    const verify = spawnSync(
+      process.execPath,
+      ['--import', tsx, join(repoRoot, 'src/cli/bin.ts'), 'audit', 'verify', '--report', report],
+      {
+        cwd: repoRoot,
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: process.env.HOME ?? '',
+          CHANGEBRIDGE_DATABASE_URL: `sqlite:${join(dir, 'changebridge.db')}`,
+        },
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
+    expect({ code: verify.status, out: verify.stdout + verify.stderr }).toMatchObject({ code: 0 });
+    expect(verify.stdout).toMatch(/VERIFIED/);
   }, 160_000);
 });
