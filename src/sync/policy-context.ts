@@ -15,7 +15,22 @@ export interface ContextSources {
   now: Date;
   org: OrgFacts;
   identities: IdentityDirectory;
+  /** Shared across transactions: a tenant's history is re-read at most once a minute. */
+  historyCache?: HistoryCache;
 }
+
+/** Tenant → its recent change summaries and when they were read. */
+export type HistoryCache = Map<
+  string,
+  { readAt: number; rows: Omit<ChangeSummary, 'causedIncident'>[] }
+>;
+
+/**
+ * History only feeds counts and risk scores (emergencies per month, past failures), where
+ * a minute's staleness changes nothing that matters; reading 2,000 rows per transaction
+ * would cost every batch the processor applies.
+ */
+const HISTORY_TTL_MS = 60_000;
 
 /** How far back incidents and other changes matter (emergency counts, past failures). */
 const LOOKBACK_MS = 120 * 86_400_000;
@@ -51,7 +66,7 @@ export async function loadContexts(
     ccIds.size ? store.codeChanges.find({ id: In([...ccIds]) }, m) : Promise.resolve([]),
     depIds.size ? store.deployments.find({ id: In([...depIds]) }, m) : Promise.resolve([]),
     recentIncidents(store, m, since),
-    tenantHistory(store, m, [...new Set(changes.map((c) => c.tenant))], since),
+    tenantHistory(src, [...new Set(changes.map((c) => c.tenant))], since),
   ]);
   const causedBy = new Set(incidents.map((i) => i.causedBy).filter((k): k is string => !!k));
 
@@ -140,14 +155,20 @@ async function recentIncidents(store: Store, m: EntityManager, since: Date): Pro
 }
 
 async function tenantHistory(
-  store: Store,
-  m: EntityManager,
+  src: ContextSources,
   tenants: string[],
   since: Date,
 ): Promise<Map<string, Omit<ChangeSummary, 'causedIncident'>[]>> {
   const out = new Map<string, Omit<ChangeSummary, 'causedIncident'>[]>();
+  const now = src.now.getTime();
   for (const tenant of tenants) {
-    const rows = await store.changes.recentSummaries(tenant, since, MAX_HISTORY, m);
+    const cached = src.historyCache?.get(tenant);
+    if (cached && now - cached.readAt < HISTORY_TTL_MS && now >= cached.readAt) {
+      out.set(tenant, cached.rows);
+      continue;
+    }
+    const rows = await src.store.changes.recentSummaries(tenant, since, MAX_HISTORY, src.m);
+    src.historyCache?.set(tenant, { readAt: now, rows });
     out.set(tenant, rows);
   }
   return out;

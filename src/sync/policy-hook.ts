@@ -11,7 +11,7 @@ import {
 } from '../policy/index.js';
 import type { ApplyContext } from './context.js';
 import type { IdentityDirectory } from './identity-directory.js';
-import { loadContexts, type LoadedContext } from './policy-context.js';
+import { loadContexts, type HistoryCache, type LoadedContext } from './policy-context.js';
 import { linksOfChange } from './tx-cache.js';
 
 /**
@@ -61,6 +61,7 @@ export interface GovernanceSettings {
 }
 
 export function createGovernance(settings: GovernanceSettings): PolicyHook {
+  const historyCache: HistoryCache = new Map();
   return {
     version: 'catalogue',
     async govern(ctx, changes) {
@@ -70,7 +71,7 @@ export function createGovernance(settings: GovernanceSettings): PolicyHook {
       const links = new Map<string, Awaited<ReturnType<typeof linksOfChange>>>();
       for (const c of changes) links.set(c.id, await linksOfChange(ctx, c.id));
       const contexts = await loadContexts(
-        { store, m, now, org: settings.org, identities: settings.identities },
+        { store, m, now, org: settings.org, identities: settings.identities, historyCache },
         changes,
         (id) => links.get(id) ?? [],
       );
