@@ -21,6 +21,7 @@ import {
 } from '../support/daemon-process.js';
 import {
   approveInServiceNow,
+  githubAppConnection,
   requestApproval,
   governancePeople,
   governanceStatus,
@@ -111,17 +112,7 @@ describeEachDatabase('e2e: governance on the simulators', (dialect) => {
         serverPort: port,
         poll: '*/2 * * * * *',
         logLevel: 'info',
-        connectionsMore: `  github:
-    apiUrl: ${github.url}
-    auth:
-      type: app
-      appId: ${APP_ID}
-      privateKey: \${GITHUB_APP_KEY}
-      installationId: ${INSTALLATION_ID}
-    webhook:
-      secrets: ['\${GITHUB_WEBHOOK}']
-    repositories: [${REPO}]
-    overlapSeconds: 5`,
+        connectionsMore: githubAppConnection(github.url, APP_ID, INSTALLATION_ID),
         more: policies,
       }),
     );

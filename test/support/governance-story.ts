@@ -244,3 +244,29 @@ export function gitlabStatus(
   const mine = gitlab.state.statuses.filter((s) => s.sha === sha && s.name === name).at(-1);
   return mine ? mine.status : null;
 }
+
+/** Webhook secret the GitHub simulator signs with in governance tests. */
+export const GITHUB_WEBHOOK_SECRET = 'github-webhook-secret-for-tests';
+
+/**
+ * The `connections.github` block (two-space indented, for `connectionsMore`) of a GitHub
+ * App against the simulator: only an App may answer deployment protection rules. Its
+ * secrets come from GITHUB_APP_KEY and GITHUB_WEBHOOK (see `githubAppEnv`).
+ */
+export function githubAppConnection(apiUrl: string, appId: number, installationId: number): string {
+  return `  github:
+    apiUrl: ${apiUrl}
+    auth:
+      type: app
+      appId: ${appId}
+      privateKey: \${GITHUB_APP_KEY}
+      installationId: ${installationId}
+    webhook:
+      secrets: ['\${GITHUB_WEBHOOK}']
+    repositories: [${REPO}]
+    overlapSeconds: 5`;
+}
+
+export function githubAppEnv(privateKey: string): Record<string, string> {
+  return { GITHUB_APP_KEY: privateKey, GITHUB_WEBHOOK: GITHUB_WEBHOOK_SECRET };
+}

@@ -13,6 +13,7 @@ import {
 } from '../../support/databases.js';
 import {
   approveInServiceNow,
+  githubAppConnection,
   governancePeople,
   governanceStatus,
   REPO,
@@ -33,20 +34,6 @@ import {
  */
 const GITHUB_WEBHOOK = 'github-webhook-secret-for-tests';
 
-function githubBlock(url: string): string {
-  return `  github:
-    apiUrl: ${url}
-    auth:
-      type: app
-      appId: ${APP_ID}
-      privateKey: \${GITHUB_APP_KEY}
-      installationId: ${INSTALLATION_ID}
-    webhook:
-      secrets: ['\${GITHUB_WEBHOOK}']
-    repositories: [${REPO}]
-    overlapSeconds: 5`;
-}
-
 describeEachDatabase('governance: gates and write-back on the simulators', (dialect) => {
   let database: TestDatabase;
   let world: SimWorld;
@@ -58,7 +45,7 @@ describeEachDatabase('governance: gates and write-back on the simulators', (dial
 
   async function open(more = ''): Promise<void> {
     h = openSyncHarness(world, await database.open(), {
-      connectionsMore: githubBlock(github.url),
+      connectionsMore: githubAppConnection(github.url, APP_ID, INSTALLATION_ID),
       more,
       env: { GITHUB_APP_KEY: appKeys().privateKey, GITHUB_WEBHOOK },
     });

@@ -7,6 +7,7 @@ import {
 import { createHttpServer, databaseReadiness } from '../../../src/api/index.js';
 import { seedStory, type StoryFacts } from '../../../src/demo/story.js';
 import { appKeys, APP_ID, INSTALLATION_ID } from '../github/support.js';
+import { githubAppConnection } from '../../support/governance-story.js';
 import {
   createTestDatabase,
   describeEachDatabase,
@@ -47,17 +48,7 @@ describeEachDatabase('reconcile: drift on the simulators', (dialect) => {
     facts = seedStory({ servicenow: world.servicenow, jira: world.jira }, new Date());
     database = await createTestDatabase(dialect);
     h = openSyncHarness(world, await database.open(), {
-      connectionsMore: `  github:
-    apiUrl: ${github.url}
-    auth:
-      type: app
-      appId: ${APP_ID}
-      privateKey: \${GITHUB_APP_KEY}
-      installationId: ${INSTALLATION_ID}
-    webhook:
-      secrets: ['\${GITHUB_WEBHOOK}']
-    repositories: [${REPO}]
-    overlapSeconds: 5`,
+      connectionsMore: githubAppConnection(github.url, APP_ID, INSTALLATION_ID),
       env: { GITHUB_APP_KEY: appKeys().privateKey, GITHUB_WEBHOOK },
     });
     server = createHttpServer({
