@@ -7,6 +7,7 @@ import type { ApplyOutcome } from './apply-change.js';
 import { PermanentEventError, type ApplyContext } from './context.js';
 import { decideRequest } from './gate-decision.js';
 import type { PolicyHook } from './policy-hook.js';
+import { linksOfChange } from './tx-cache.js';
 
 /**
  * Deployment gates (DESIGN §6, §8): a GitHub deployment protection rule run or a GitLab
@@ -215,7 +216,7 @@ async function answeredStatusChecks(
 ): Promise<GateRequestRow[]> {
   const mrs = new Set<string>();
   for (const change of touched) {
-    for (const l of await ctx.store.links.findByChange(change.id, ctx.m))
+    for (const l of await linksOfChange(ctx, change.id))
       if (l.system === 'gitlab' && l.kind === 'merge_request')
         mrs.add(`${l.connection}|${l.externalId}`);
   }
