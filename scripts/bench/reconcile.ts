@@ -95,7 +95,8 @@ async function baseline(
       },
     );
     const body = (await res.json()) as { result?: unknown[] };
-    if (!body.result) throw new Error(`[bench] ServiceNow answered ${res.status}: ${JSON.stringify(body)}`);
+    if (!body.result)
+      throw new Error(`[bench] ServiceNow answered ${res.status}: ${JSON.stringify(body)}`);
     records += body.result.length;
     requests += 1;
   }
@@ -108,7 +109,8 @@ async function baseline(
       },
     );
     const body = (await res.json()) as { issues?: unknown[] };
-    if (!body.issues) throw new Error(`[bench] Jira answered ${res.status}: ${JSON.stringify(body)}`);
+    if (!body.issues)
+      throw new Error(`[bench] Jira answered ${res.status}: ${JSON.stringify(body)}`);
     records += body.issues.length;
     requests += 1;
   }
