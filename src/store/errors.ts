@@ -50,3 +50,30 @@ export function isUniqueViolation(error: unknown): boolean {
     code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
   );
 }
+
+/**
+ * A transaction lost a lock race and was rolled back whole: MySQL/MariaDB deadlock or lock
+ * wait timeout ("try restarting transaction"), SQLite busy. Running it again is correct.
+ */
+export function isLockConflict(error: unknown): boolean {
+  const code = driverCode(error);
+  return (
+    code === 'ER_LOCK_DEADLOCK' ||
+    code === 'ER_LOCK_WAIT_TIMEOUT' ||
+    code === 'SQLITE_BUSY' ||
+    code === 'SQLITE_BUSY_SNAPSHOT'
+  );
+}
+
+/** Runs a whole transaction again (up to `attempts` times) when it lost a lock race. */
+export async function retryLockConflicts<T>(run: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (i >= attempts || !isLockConflict(error)) throw error;
+      // Short, growing and jittered: the other transaction usually commits within ms.
+      await new Promise((r) => setTimeout(r, 20 * 2 ** i + Math.random() * 30));
+    }
+  }
+}

@@ -1,7 +1,7 @@
 import type { AuditLog } from '../audit/index.js';
 import type { Connector, WriteResult } from '../model/index.js';
 import type { Clock, Logger } from '../runtime/index.js';
-import type { OutboxCommandRow, Store } from '../store/index.js';
+import { retryLockConflicts, type OutboxCommandRow, type Store } from '../store/index.js';
 import { splitPayload } from './dispatch-envelope.js';
 import { classifyWriteFailure, NoConnectorError, type FailurePolicy } from './failure-policy.js';
 
@@ -79,28 +79,32 @@ export async function dispatchCommand(
       : { outcome: 'skipped', reason: written.reason };
   try {
     const now = deps.clock.now();
-    await deps.store.db.transaction(async (m) => {
-      await deps.store.outbox.complete(row.id, result, now, m);
-      if (echo) await deps.store.links.markWritten(echo, now, m);
-      if (deps.audit && written.outcome === 'done') {
-        await deps.audit.append(
-          [
-            {
-              actor: 'changebridge',
-              action: 'writeback.done',
-              subject: `${row.targetSystem}:${row.connection}:${row.target}`,
-              data: {
-                operation: row.operation,
-                idempotencyKey: row.idempotencyKey,
-                change: row.changeId,
+    // Completing races the processor updating the same link (MySQL may pick this one as the
+    // deadlock victim): the whole transaction is simply run again.
+    await retryLockConflicts(() =>
+      deps.store.db.transaction(async (m) => {
+        await deps.store.outbox.complete(row.id, result, now, m);
+        if (echo) await deps.store.links.markWritten(echo, now, m);
+        if (deps.audit && written.outcome === 'done') {
+          await deps.audit.append(
+            [
+              {
+                actor: 'changebridge',
+                action: 'writeback.done',
+                subject: `${row.targetSystem}:${row.connection}:${row.target}`,
+                data: {
+                  operation: row.operation,
+                  idempotencyKey: row.idempotencyKey,
+                  change: row.changeId,
+                },
               },
-            },
-          ],
-          now,
-          m,
-        );
-      }
-    });
+            ],
+            now,
+            m,
+          );
+        }
+      }),
+    );
   } catch (error) {
     return storeFailed(error, deps, base, fields);
   }
@@ -140,7 +144,9 @@ async function recordFailure(
   const now = deps.clock.now();
   const verdict = classifyWriteFailure(error, row.attempts, deps.policy, now);
   try {
-    await deps.store.outbox.fail(row.id, verdict.reason, { now, retryAt: verdict.retryAt });
+    await retryLockConflicts(() =>
+      deps.store.outbox.fail(row.id, verdict.reason, { now, retryAt: verdict.retryAt }),
+    );
   } catch (storeError) {
     return storeFailed(storeError, deps, base, fields);
   }

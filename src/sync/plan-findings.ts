@@ -36,7 +36,13 @@ export function planFindings(input: FindingsPlanInput): PlannedCommand[] {
     ) => {
       if (written[aspect] === hash) return;
       out.push({
-        idempotencyKey: commandKey(link, aspect, hash),
+        // A findings note or comment is keyed by its content alone: when the set flips back
+        // (A → B → A, e.g. two replicas seeing records in a different order) the record
+        // already carries that text, and posting it twice would only repeat it.
+        idempotencyKey:
+          aspect === 'findings'
+            ? `${link.recordId}|findings|${hash.slice(0, 16)}`
+            : commandKey(link, aspect, hash),
         changeId: change.id,
         targetSystem: link.system,
         connection: link.connection,

@@ -129,7 +129,16 @@ describeEachDatabase('e2e: two daemon replicas on one database', (dialect) => {
     let last: string[] = [];
     await eventually(
       async () => (last = await convergenceProblems(world, db!, jiraOnly)).length === 0,
-      { timeoutMs: 45_000, intervalMs: 500, describe: () => `${describe()}\n${last.join('\n')}` },
+      {
+        timeoutMs: 45_000,
+        intervalMs: 500,
+        describe: async () => {
+          const stuck = await db!.dataSource.query(
+            "SELECT id, operation, target, claimed_by, attempts, last_error FROM outbox_commands WHERE status = 'processing'",
+          );
+          return `${describe()}\n${last.join('\n')}\nstuck: ${JSON.stringify(stuck)}`;
+        },
+      },
     );
     // A couple more ticks with nothing to do, then stop both gracefully.
     await sleep(2500);

@@ -206,7 +206,7 @@ describe('planFindings: ServiceNow change request', () => {
     const desired = hashOf(cmds[0]);
     expect(desired).toMatch(/^[0-9a-f]{64}$/);
     expect(cmds[0]).toEqual({
-      idempotencyKey: `${SN_RECORD}|findings|-|${short(desired)}`,
+      idempotencyKey: `${SN_RECORD}|findings|${short(desired)}`,
       changeId: CHANGE_ID,
       targetSystem: 'servicenow',
       connection: 'sn-prod',
@@ -244,7 +244,7 @@ describe('planFindings: ServiceNow change request', () => {
     const desired = hashOf(cmds[0]);
     expect(desired).not.toBe(prev);
     expect(cmds[0]).toMatchObject({
-      idempotencyKey: `${SN_RECORD}|findings|${short(prev)}|${short(desired)}`,
+      idempotencyKey: `${SN_RECORD}|findings|${short(desired)}`,
       operation: 'servicenow.work_note',
       payload: { aspect: 'findings', text: RESOLVED_SUMMARY },
     });
@@ -265,10 +265,18 @@ describe('planFindings: ServiceNow change request', () => {
     expect(cmds).toHaveLength(1);
     const prev = hashOf(first[0]);
     expect(hashOf(cmds[0])).not.toBe(prev);
-    expect(cmds[0]!.idempotencyKey).toBe(
-      `${SN_RECORD}|findings|${short(prev)}|${short(hashOf(cmds[0]))}`,
-    );
+    expect(cmds[0]!.idempotencyKey).toBe(`${SN_RECORD}|findings|${short(hashOf(cmds[0]))}`);
     expect(cmds[0]!.idempotencyKey).not.toBe(first[0]!.idempotencyKey);
+  });
+
+  it('a set that flips back (A → B → A) reuses the first key: the same note is never posted twice', () => {
+    const first = plan({ links: [snLink()], findings: [FREEZE, RISK] });
+    const afterA = afterWriting(snLink(), first);
+    const toB = plan({ links: [afterA], findings: [FREEZE] });
+    const afterB = afterWriting(afterA, toB);
+    const backToA = plan({ links: [afterB], findings: [FREEZE, RISK] });
+    expect(backToA).toHaveLength(1);
+    expect(backToA[0]!.idempotencyKey).toBe(first[0]!.idempotencyKey);
   });
 
   it('evidence alone does not make a new note', () => {
@@ -296,7 +304,7 @@ describe('planFindings: Jira issue', () => {
     const desired = hashOf(cmds[0]);
     expect(cmds).toEqual([
       {
-        idempotencyKey: `${JIRA_RECORD}|findings|-|${short(desired)}`,
+        idempotencyKey: `${JIRA_RECORD}|findings|${short(desired)}`,
         changeId: CHANGE_ID,
         targetSystem: 'jira',
         connection: 'jira-main',
