@@ -1,7 +1,7 @@
 import { In, IsNull, MoreThanOrEqual, type EntityManager } from 'typeorm';
 import type { Change, CodeChange, Deployment, Incident, Link } from '../model/index.js';
 import type { ChangeSummary, OrgFacts, PolicyContext } from '../policy/index.js';
-import type { Store } from '../store/index.js';
+import { IncidentEntity, type Store } from '../store/index.js';
 import type { IdentityDirectory } from './identity-directory.js';
 
 /**
@@ -65,7 +65,7 @@ export async function loadContexts(
     store.approvals.find({ changeId: In(ids) }, m),
     ccIds.size ? store.codeChanges.find({ id: In([...ccIds]) }, m) : Promise.resolve([]),
     depIds.size ? store.deployments.find({ id: In([...depIds]) }, m) : Promise.resolve([]),
-    recentIncidents(store, m, since),
+    recentIncidents(m, since),
     tenantHistory(src, [...new Set(changes.map((c) => c.tenant))], since),
   ]);
   const causedBy = new Set(incidents.map((i) => i.causedBy).filter((k): k is string => !!k));
@@ -142,10 +142,14 @@ function relevantIncident(i: Incident, change: Change): boolean {
   return i.services.some((s) => change.services.includes(s));
 }
 
-async function recentIncidents(store: Store, m: EntityManager, since: Date): Promise<Incident[]> {
+async function recentIncidents(m: EntityManager, since: Date): Promise<Incident[]> {
+  // Newest first and bounded in SQL: a busy instance's 120 days of incidents stay out of
+  // every transaction's memory.
+  const repo = m.getRepository(IncidentEntity);
+  const newest = { order: { openedAt: 'DESC' as const }, take: MAX_INCIDENTS };
   const [open, recent] = await Promise.all([
-    store.incidents.find({ resolvedAt: IsNull() }, m),
-    store.incidents.find({ openedAt: MoreThanOrEqual(since) }, m),
+    repo.find({ where: { resolvedAt: IsNull() }, ...newest }),
+    repo.find({ where: { openedAt: MoreThanOrEqual(since) }, ...newest }),
   ]);
   const byId = new Map<string, Incident>();
   for (const i of [...open, ...recent]) byId.set(i.id, i);
