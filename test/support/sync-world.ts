@@ -1,3 +1,6 @@
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { createHttpServer, databaseReadiness } from '../../src/api/index.js';
 import { AuditLog } from '../../src/audit/index.js';
 import { parseConfigText, type LoadedConfig } from '../../src/config/index.js';
 import { createSyncRuntime, type SyncRuntime } from '../../src/composition/sync.js';
@@ -322,4 +325,24 @@ export function openSyncHarness(
  */
 export function approvalComments(issue: { comments: { body: unknown }[] }): unknown[] {
   return issue.comments.filter((c) => (adfToText(c.body) ?? '').includes('in ServiceNow'));
+}
+
+/**
+ * The harness's HTTP side (webhooks and the gate API) on a free loopback port, as the
+ * daemon serves it: for in-process tests whose simulators deliver webhooks.
+ */
+export async function serveHarness(
+  h: SyncHarness,
+): Promise<{ server: FastifyInstance; url: string }> {
+  const server = createHttpServer({
+    store: h.app.store,
+    connectors: h.runtime.connectors,
+    metrics: h.runtime.metrics,
+    logger: h.runtime.logger,
+    bodyLimitBytes: 1_048_576,
+    ready: databaseReadiness(h.app.store.db),
+    gate: h.runtime.decideGate,
+  });
+  await server.listen({ host: '127.0.0.1', port: 0 });
+  return { server, url: `http://127.0.0.1:${(server.server.address() as AddressInfo).port}` };
 }

@@ -3,6 +3,7 @@ import { loadAppConfig, openApp } from '../../main.js';
 import type { DeadLetterRow } from '../../store/index.js';
 import { EXIT } from '../errors.js';
 import { write, type CliIo, type GlobalOptions } from '../io.js';
+import { oneLine, textTable } from '../table.js';
 
 /**
  * `deadletter list|retry`: inspect inbox events and outbox commands that failed for good,
@@ -128,17 +129,7 @@ function table(rows: DeadLetterRow[], all: boolean): string {
     String(r.attempts),
     r.createdAt.toISOString(),
     ...(all ? [r.retriedAt?.toISOString() ?? '-'] : []),
-    truncate(r.reason.replace(/\s+/g, ' '), REASON_WIDTH),
+    oneLine(r.reason, REASON_WIDTH),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((cells) => cells[i]!.length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...body.map(line)].join('\n');
-}
-
-function truncate(text: string, width: number): string {
-  return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
+  return textTable(header, body);
 }

@@ -4,6 +4,7 @@ import { loadAppConfig, openApp } from '../../main.js';
 import { FINDING_STATUSES, isFindingStatus, type FindingStatus } from '../../model/index.js';
 import { EXIT } from '../errors.js';
 import { write, type CliIo, type GlobalOptions } from '../io.js';
+import { oneLine, textTable } from '../table.js';
 
 /**
  * `findings list`: what governance found, so people can read it and copy a finding id to
@@ -98,17 +99,7 @@ function table(rows: readonly ListedFinding[]): string {
     f.severity,
     f.blocking ? 'yes' : 'no',
     f.status === 'waived' && !f.waiverInForce ? 'waived (expired)' : f.status,
-    truncate(f.message.replace(/\s+/g, ' '), MESSAGE_WIDTH),
+    oneLine(f.message, MESSAGE_WIDTH),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((cells) => cells[i]!.length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...body.map(line)].join('\n');
-}
-
-function truncate(text: string, width: number): string {
-  return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
+  return textTable(header, body);
 }

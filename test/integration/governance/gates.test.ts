@@ -1,8 +1,6 @@
-import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { startGitHubSimulator } from '../../../connectors/github/simulator/index.js';
 import type { GitHubSimulator } from '../../../connectors/github/simulator/index.js';
-import { createHttpServer, databaseReadiness } from '../../../src/api/index.js';
 import { adfToText } from '../../../src/mapping/adf.js';
 import type { StoryPerson } from '../../../src/demo/story-types.js';
 import { appKeys, APP_ID, INSTALLATION_ID } from '../github/support.js';
@@ -22,6 +20,7 @@ import {
 } from '../../support/governance-story.js';
 import {
   openSyncHarness,
+  serveHarness,
   startSimWorld,
   type SimWorld,
   type SyncHarness,
@@ -49,18 +48,9 @@ describeEachDatabase('governance: gates and write-back on the simulators', (dial
       more,
       env: { GITHUB_APP_KEY: appKeys().privateKey, GITHUB_WEBHOOK },
     });
-    server = createHttpServer({
-      store: h.app.store,
-      connectors: h.runtime.connectors,
-      metrics: h.runtime.metrics,
-      logger: h.runtime.logger,
-      bodyLimitBytes: 1_048_576,
-      ready: databaseReadiness(h.app.store.db),
-      gate: h.runtime.decideGate,
-    });
-    await server.listen({ host: '127.0.0.1', port: 0 });
-    const port = (server.server.address() as AddressInfo).port;
-    github.sender.addHook(`http://127.0.0.1:${port}/webhooks/github`, GITHUB_WEBHOOK);
+    const served = await serveHarness(h);
+    server = served.server;
+    github.sender.addHook(`${served.url}/webhooks/github`, GITHUB_WEBHOOK);
   }
 
   beforeEach(async () => {

@@ -1,9 +1,7 @@
-import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { DEFAULT_STATUS_NAME, NOTE_MARKER } from '../../../connectors/gitlab/index.js';
 import { startGitLabSimulator } from '../../../connectors/gitlab/simulator/index.js';
 import type { GitLabSimulator } from '../../../connectors/gitlab/simulator/index.js';
-import { createHttpServer, databaseReadiness } from '../../../src/api/index.js';
 import type { StoryPerson } from '../../../src/demo/story-types.js';
 import {
   createTestDatabase,
@@ -23,6 +21,7 @@ import {
 } from '../../support/governance-story.js';
 import {
   openSyncHarness,
+  serveHarness,
   startSimWorld,
   type SimWorld,
   type SyncHarness,
@@ -72,17 +71,9 @@ describeEachDatabase('governance: GitLab commit status and external status check
         GITLAB_CHECK_SECRET: CHECK_SECRET,
       },
     });
-    server = createHttpServer({
-      store: h.app.store,
-      connectors: h.runtime.connectors,
-      metrics: h.runtime.metrics,
-      logger: h.runtime.logger,
-      bodyLimitBytes: 1_048_576,
-      ready: databaseReadiness(h.app.store.db),
-      gate: h.runtime.decideGate,
-    });
-    await server.listen({ host: '127.0.0.1', port: 0 });
-    const url = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}/webhooks/gitlab`;
+    const served = await serveHarness(h);
+    server = served.server;
+    const url = `${served.url}/webhooks/gitlab`;
     const project = seedGitLabProject(gitlab, people, BOT_TOKEN);
     gitlab.state.addHook(project.projectId, { url, token: HOOK_TOKEN });
     // Settings → Merge requests → Status checks: the external service is changebridge.

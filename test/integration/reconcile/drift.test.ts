@@ -1,10 +1,8 @@
-import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import {
   startGitHubSimulator,
   type GitHubSimulator,
 } from '../../../connectors/github/simulator/index.js';
-import { createHttpServer, databaseReadiness } from '../../../src/api/index.js';
 import { seedStory, type StoryFacts } from '../../../src/demo/story.js';
 import { appKeys, APP_ID, INSTALLATION_ID } from '../github/support.js';
 import { githubAppConnection } from '../../support/governance-story.js';
@@ -15,6 +13,7 @@ import {
 } from '../../support/databases.js';
 import {
   openSyncHarness,
+  serveHarness,
   startSimWorld,
   type SimWorld,
   type SyncHarness,
@@ -51,17 +50,9 @@ describeEachDatabase('reconcile: drift on the simulators', (dialect) => {
       connectionsMore: githubAppConnection(github.url, APP_ID, INSTALLATION_ID),
       env: { GITHUB_APP_KEY: appKeys().privateKey, GITHUB_WEBHOOK },
     });
-    server = createHttpServer({
-      store: h.app.store,
-      connectors: h.runtime.connectors,
-      metrics: h.runtime.metrics,
-      logger: h.runtime.logger,
-      bodyLimitBytes: 1_048_576,
-      ready: databaseReadiness(h.app.store.db),
-    });
-    await server.listen({ host: '127.0.0.1', port: 0 });
-    const port = (server.server.address() as AddressInfo).port;
-    github.sender.addHook(`http://127.0.0.1:${port}/webhooks/github`, GITHUB_WEBHOOK);
+    const served = await serveHarness(h);
+    server = served.server;
+    github.sender.addHook(`${served.url}/webhooks/github`, GITHUB_WEBHOOK);
     // Converge first: everything linked, written back, quiet.
     await h.runtime.syncOnce();
     await h.runtime.syncOnce();
