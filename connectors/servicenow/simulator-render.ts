@@ -30,27 +30,36 @@ export function renderRow(
     const def = defs[f];
     if (!def || !Object.hasOwn(defs, f)) continue;
     const raw = def.type === 'j' ? '' : (row[f] ?? '');
-    const display = (): string => {
-      if (def.type === 'j') return journalText(state, table, row.sys_id ?? '', f);
-      if (def.type === 'ref') return raw === '' ? '' : referenceDisplay(state, def.ref ?? '', raw);
-      return CHOICES[table]?.[f]?.[raw] ?? raw;
-    };
-    if (def.type === 'ref' && raw !== '') {
-      const link = `${o.baseUrl}/api/now/table/${def.ref}/${raw}`;
-      if (o.displayValue === 'false') out[f] = o.excludeReferenceLink ? raw : { link, value: raw };
-      else if (o.displayValue === 'true')
-        out[f] = o.excludeReferenceLink ? display() : { display_value: display(), link };
-      else
-        out[f] = o.excludeReferenceLink
-          ? { display_value: display(), value: raw }
-          : { display_value: display(), link, value: raw };
+    if (o.displayValue === 'false') {
+      out[f] =
+        def.type === 'ref' && raw !== '' && !o.excludeReferenceLink
+          ? { link: `${o.baseUrl}/api/now/table/${def.ref}/${raw}`, value: raw }
+          : raw;
       continue;
     }
-    if (o.displayValue === 'false') out[f] = raw;
-    else if (o.displayValue === 'true') out[f] = display();
-    else out[f] = { display_value: display(), value: raw };
+    const display = displayValue(state, table, row, f, raw);
+    if (def.type === 'ref' && raw !== '') {
+      const link = `${o.baseUrl}/api/now/table/${def.ref}/${raw}`;
+      if (o.displayValue === 'true')
+        out[f] = o.excludeReferenceLink ? display : { display_value: display, link };
+      else
+        out[f] = o.excludeReferenceLink
+          ? { display_value: display, value: raw }
+          : { display_value: display, link, value: raw };
+      continue;
+    }
+    if (o.displayValue === 'true') out[f] = display;
+    else out[f] = { display_value: display, value: raw };
   }
   return out;
+}
+
+/** A field's display value: choice label, referenced record's name or number, journal text. */
+function displayValue(state: SimState, table: TableName, row: Row, f: string, raw: string): string {
+  const def = TABLES[table][f]!;
+  if (def.type === 'j') return journalText(state, table, row.sys_id ?? '', f);
+  if (def.type === 'ref') return raw === '' ? '' : referenceDisplay(state, def.ref ?? '', raw);
+  return CHOICES[table]?.[f]?.[raw] ?? raw;
 }
 
 function referenceDisplay(state: SimState, table: string, sysId: string): string {

@@ -105,6 +105,10 @@ export class SimState {
   readonly tables = new Map<TableName, Map<string, Row>>();
   private readonly counters = new Map<TableName, number>();
   private readonly listeners: ((change: RecordChange) => void)[] = [];
+  /** Bumped whenever a table gains, loses or replaces a row (rows are never edited in place). */
+  private readonly versions = new Map<TableName, number>();
+  /** A table's rows in one ORDERBY order, kept while the table is unchanged (an index). */
+  private readonly sorted = new Map<string, { version: number; rows: Row[] }>();
 
   constructor(private readonly clock: Clock) {
     for (const t of TABLE_NAMES) this.tables.set(t, new Map());
@@ -141,9 +145,25 @@ export class SimState {
           const row = all.get(id);
           return row ? [row] : [];
         })
-      : all.values();
+      : this.ordered(table, parsed.orders);
     for (const row of candidates) if (parsed.matches(row)) rows.push(row);
-    return sortRows(rows, parsed.orders);
+    // Sorting a table's candidates per request made paging a big table quadratic; the
+    // sort is stable, so filtering pre-sorted rows yields the very same order.
+    return parsed.sysIds ? sortRows(rows, parsed.orders) : rows;
+  }
+
+  private ordered(table: TableName, orders: ReturnType<typeof parseEncodedQuery>['orders']): Row[] {
+    const version = this.versions.get(table) ?? 0;
+    const key = `${table}|${orders.map((o) => `${o.field}${o.desc ? ' DESC' : ''}`).join(',')}`;
+    const hit = this.sorted.get(key);
+    if (hit && hit.version === version) return hit.rows;
+    const rows = sortRows([...this.table(table).values()], orders);
+    this.sorted.set(key, { version, rows });
+    return rows;
+  }
+
+  private touch(table: TableName): void {
+    this.versions.set(table, (this.versions.get(table) ?? 0) + 1);
   }
 
   insert(table: TableName, values: Record<string, unknown>, o: WriteOptions = {}): Row {
@@ -177,6 +197,7 @@ export class SimState {
     const journal = this.assign(table, row, values, ['sys_id', 'number']);
     if (table === 'change_request') checkChangeRules(row, undefined);
     this.table(table).set(sysId, row);
+    this.touch(table);
     this.writeJournal(table, sysId, journal, stamp, user);
     if (!o.silent) this.emit({ table, operation: 'insert', row });
     return row;
@@ -214,6 +235,7 @@ export class SimState {
       next.active = 'false';
     }
     this.table(table).set(sysId, next);
+    this.touch(table);
     this.writeJournal(table, sysId, journal, stamp, user);
     if (!o.silent) this.emit({ table, operation: 'update', row: next });
     return next;
@@ -229,6 +251,7 @@ export class SimState {
       );
     }
     this.table(table).delete(sysId);
+    this.touch(table);
     this.emit({ table, operation: 'delete', row });
   }
 
@@ -285,6 +308,7 @@ export class SimState {
         name: table,
         value,
       });
+      this.touch('sys_journal_field');
     }
   }
 

@@ -195,11 +195,16 @@ async function findChange(
   return key && isChangeNumber(ctx, key) ? changeByKey(ctx, key) : null;
 }
 
+const changeNumberPatterns = new WeakMap<object, RegExp>();
+
 export function isChangeNumber(ctx: Pick<ApplyContext, 'settings'>, key: string): boolean {
-  const { changePrefixes, changeDigits } = ctx.settings.keyPatterns;
-  return changePrefixes.some(
-    (p) => key.startsWith(p) && new RegExp(`^\\d{${changeDigits}}$`).test(key.slice(p.length)),
-  );
+  const patterns = ctx.settings.keyPatterns;
+  let digits = changeNumberPatterns.get(patterns);
+  if (!digits) {
+    digits = new RegExp(`^\\d{${patterns.changeDigits}}$`);
+    changeNumberPatterns.set(patterns, digits);
+  }
+  return patterns.changePrefixes.some((p) => key.startsWith(p) && digits.test(key.slice(p.length)));
 }
 
 /** The system of record names the change; a Jira key only until a change number exists. */

@@ -15,7 +15,15 @@ import { sameValue } from './merge.js';
 import { resolvePersonId } from './people.js';
 import { reviewsOf } from './apply-reviews.js';
 import { eventRecordId } from './record-facts.js';
-import { flush, linksOfExternal, storedApproval } from './tx-cache.js';
+import {
+  changeById,
+  changeByKey,
+  flush,
+  linksOfExternal,
+  linksOfRecord,
+  putLink,
+  storedApproval,
+} from './tx-cache.js';
 
 /**
  * Applies approvals, pull/merge requests, deployments and incidents (DESIGN §3, §4): each
@@ -103,11 +111,8 @@ export async function linkTo(
   externalKey: string,
   record: unknown,
 ): Promise<void> {
-  const { store, m } = ctx;
   const recordId = recordIdOf(event);
-  const existing = new Map(
-    (await store.links.findByRecord(recordId, m)).map((l) => [l.changeId, l]),
-  );
+  const existing = new Map((await linksOfRecord(ctx, recordId)).map((l) => [l.changeId, l]));
   for (const changeId of changeIds) {
     const prev = existing.get(changeId);
     const link: Link = {
@@ -136,7 +141,7 @@ export async function linkTo(
     // The record changed even when its link did not: its change is re-evaluated (DESIGN §6).
     ctx.touched.add(changeId);
     if (prev && sameValue(prev.url, link.url) && prev.externalKey === externalKey) continue;
-    await store.links.upsert(link, m);
+    await putLink(ctx, link);
     if (!prev) {
       ctx.audit.push({
         actor: 'changebridge',
@@ -243,7 +248,6 @@ export async function applyIncident(
   mapping: CompiledMapping,
   patch: Record<string, unknown>,
 ): Promise<ApplyOutcome> {
-  await flush(ctx); // they read changes and links through the repositories
   const { store, m } = ctx;
   const id = recordIdOf(event);
   const [prev] = await store.syncRows.incidents.selectIn(m, 'id', [id]);
@@ -263,12 +267,13 @@ export async function applyIncident(
     });
   }
   // caused_by is the change number when read with display values, else its sys_id.
-  let caused = row.causedBy ? await store.changes.findByKey(row.causedBy, m) : null;
+  // Read through the transaction's cache, which holds this batch's unflushed rows.
+  let caused = row.causedBy ? await changeByKey(ctx, row.causedBy) : null;
   if (!caused && row.causedBy) {
-    const [owner] = (await store.links.findByExternalId(event.system, row.causedBy, m)).filter(
+    const [owner] = (await linksOfExternal(ctx, event.system, row.causedBy)).filter(
       (l) => l.kind === 'change_request',
     );
-    if (owner) caused = await store.changes.findById(owner.changeId, m);
+    if (owner) caused = await changeById(ctx, owner.changeId);
   }
   if (caused)
     await linkTo(ctx, [caused.id], event, 'incident', row.key, mapping.unwrapRecord(event.payload));

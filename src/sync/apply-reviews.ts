@@ -3,7 +3,7 @@ import { isReviewVerdict, sourceId, type Review, type SourceEvent } from '../mod
 import type { ApplyOutcome } from './apply-change.js';
 import type { ApplyContext } from './context.js';
 import { resolvePersonId } from './people.js';
-import { flush } from './tx-cache.js';
+import { flush, linksOfRecord } from './tx-cache.js';
 
 /**
  * Pull request reviews (DESIGN §3 CodeChange.reviewers): separation of duties needs to know
@@ -84,6 +84,6 @@ export async function applyReviewEvent(
     subject: `${cc.repo}#${cc.number}`,
     data: { record: id, reviewer: review.reviewer, verdict: review.verdict },
   });
-  for (const l of await store.links.findByRecord(id, m)) ctx.touched.add(l.changeId);
+  for (const l of await linksOfRecord(ctx, id)) ctx.touched.add(l.changeId);
   return { outcome: 'applied' };
 }

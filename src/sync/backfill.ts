@@ -158,6 +158,10 @@ export async function* readAhead<T>(source: AsyncIterable<T>): AsyncGenerator<T>
       next = it.next();
       // A failure of the prefetch surfaces when it is awaited, not as an unhandled rejection.
       next.catch(() => undefined);
+      // Let the prefetch's request leave now. Applying a page runs on promise continuations
+      // that never return to the event loop (better-sqlite3 is synchronous), so without
+      // these turns the request would only be sent after the page is applied.
+      for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
       yield current.value;
     }
   } finally {

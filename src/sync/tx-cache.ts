@@ -13,6 +13,8 @@ export interface TxCache {
   /** changeId → its links; present keys are complete. */
   linksByChange: Map<string, Link[]>;
   changes: Map<string, Change>;
+  /** change key → id of the cached change holding it (kept by `remember`). */
+  changeIdsByKey: Map<string, string>;
   /** Change keys looked up and not found (until a change with the key is saved). */
   missingKeys: Set<string>;
   /** `<system>:<externalId>` → links (for approvals naming their change request). */
@@ -30,12 +32,26 @@ export function emptyCache(): TxCache {
     linksByRecord: new Map(),
     linksByChange: new Map(),
     changes: new Map(),
+    changeIdsByKey: new Map(),
     missingKeys: new Set(),
     linksByExternal: new Map(),
     approvals: new Map(),
     pendingChanges: new Map(),
     pendingLinks: new Map(),
   };
+}
+
+/** Caches `change`, keeping the key index in step (a re-keyed change drops its old key). */
+function remember(cache: TxCache, change: Change): void {
+  const previous = cache.changes.get(change.id);
+  if (
+    previous &&
+    previous.key !== change.key &&
+    cache.changeIdsByKey.get(previous.key) === change.id
+  )
+    cache.changeIdsByKey.delete(previous.key);
+  cache.changes.set(change.id, change);
+  cache.changeIdsByKey.set(change.key, change.id);
 }
 
 /**
@@ -96,7 +112,7 @@ export async function prefetch(
     for (const k of byKey) cache.missingKeys.add(k);
     for (const c of await rows.changesByKeys(m, byKey)) {
       cache.missingKeys.delete(c.key);
-      cache.changes.set(c.id, c);
+      remember(cache, c);
     }
   }
   const owners = [...cache.linksByExternal.values()].flat();
@@ -104,7 +120,7 @@ export async function prefetch(
     ...new Set([...links, ...owners].map((l) => l.changeId).filter((id) => !cache.changes.has(id))),
   ];
   if (changeIds.length > 0) {
-    for (const c of await rows.changesByIds(m, changeIds)) cache.changes.set(c.id, c);
+    for (const c of await rows.changesByIds(m, changeIds)) remember(cache, c);
   }
   const linkless = [...cache.changes.keys()].filter((id) => !cache.linksByChange.has(id));
   if (linkless.length === 0) return;
@@ -133,17 +149,19 @@ export async function changeById(ctx: ApplyContext, id: string): Promise<Change 
   if (!change) {
     await flush(ctx);
     [change] = await ctx.store.syncRows.changesByIds(ctx.m, [id]);
-    if (change) ctx.cache.changes.set(id, change);
+    if (change) remember(ctx.cache, change);
   }
   return change ?? null;
 }
 
 export async function changeByKey(ctx: ApplyContext, key: string): Promise<Change | null> {
-  for (const c of ctx.cache.changes.values()) if (c.key === key) return c;
+  const cachedId = ctx.cache.changeIdsByKey.get(key);
+  const cached = cachedId === undefined ? undefined : ctx.cache.changes.get(cachedId);
+  if (cached?.key === key) return cached;
   if (ctx.cache.missingKeys.has(key)) return null;
   await flush(ctx);
   const [change] = await ctx.store.syncRows.changesByKeys(ctx.m, [key]);
-  if (change) ctx.cache.changes.set(change.id, change);
+  if (change) remember(ctx.cache, change);
   else ctx.cache.missingKeys.add(key);
   return change ?? null;
 }
@@ -161,7 +179,7 @@ export async function saveChange(ctx: ApplyContext, change: Change): Promise<Cha
   } else {
     saved = await ctx.store.syncRows.saveChange(ctx.m, change, ctx.now);
   }
-  cache.changes.set(saved.id, saved);
+  remember(cache, saved);
   cache.missingKeys.delete(saved.key);
   if (change.version === 0) cache.linksByChange.set(saved.id, []);
   return saved;

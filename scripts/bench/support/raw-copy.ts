@@ -4,18 +4,39 @@ import { performance } from 'node:perf_hooks';
 import { parseDatabaseUrl } from '../../../src/store/index.js';
 
 /**
- * The raw-driver baseline for the backfill benchmark: read the canonical rows a backfill
- * wrote, then insert the very same rows into a fresh, migrated database with nothing but
- * the driver: one prepared INSERT in one transaction on SQLite (better-sqlite3), multi-row
- * INSERTs of 1,000 rows on MySQL/MariaDB (mysql2, each its own autocommit). Only the
- * inserts are timed. Dates and JSON come back as strings and go in unchanged.
+ * The raw-driver baseline for the backfill benchmark: read every row a backfill wrote,
+ * then insert the very same rows into a fresh, migrated database with nothing but the
+ * driver: one prepared INSERT per table in one transaction on SQLite (better-sqlite3),
+ * multi-row INSERTs of 1,000 rows on MySQL/MariaDB (mysql2, each its own autocommit). Only
+ * the inserts are timed. Dates and JSON come back as strings and go in unchanged.
  */
 export type Row = Record<string, unknown>;
 
-/** Parents first: links.change_id may reference changes.id. */
-export const CANONICAL_TABLES = ['changes', 'links'] as const;
+/**
+ * The tables a backfill writes (parents first, though the schema declares no foreign
+ * keys): the canonical rows, their links, the people they name, the audit trail and the
+ * write-backs planned for them, and the stream cursors. `audit_head` (one row, created by
+ * the migration) is left out.
+ */
+export const CANONICAL_TABLES = [
+  'people',
+  'person_identities',
+  'changes',
+  'links',
+  'approvals',
+  'incidents',
+  'findings',
+  'outbox_commands',
+  'audit_events',
+  'source_cursors',
+] as const;
 export type CanonicalTable = (typeof CANONICAL_TABLES)[number];
 export type CanonicalRows = Record<CanonicalTable, Row[]>;
+
+/** Rows per table, in CANONICAL_TABLES order. */
+export function rowCounts(rows: CanonicalRows): Record<string, number> {
+  return Object.fromEntries(CANONICAL_TABLES.map((t) => [t, rows[t].length]));
+}
 
 const MYSQL_BATCH = 1000;
 
@@ -70,23 +91,24 @@ export async function readCanonical(url: string): Promise<CanonicalRows> {
     const db = new BetterSqlite3(sqlitePath(url), { readonly: true });
     try {
       const read = (t: CanonicalTable) => db.prepare(`SELECT * FROM "${t}"`).all() as Row[];
-      return { changes: read('changes'), links: read('links') };
+      return Object.fromEntries(CANONICAL_TABLES.map((t) => [t, read(t)])) as CanonicalRows;
     } finally {
       db.close();
     }
   }
   const conn = await mysqlConnection(url);
   try {
-    const read = async (t: CanonicalTable) =>
-      (await conn.query(`SELECT * FROM \`${t}\``))[0] as Row[];
-    return { changes: await read('changes'), links: await read('links') };
+    const out: Partial<CanonicalRows> = {};
+    for (const t of CANONICAL_TABLES)
+      out[t] = (await conn.query(`SELECT * FROM \`${t}\``))[0] as Row[];
+    return out as CanonicalRows;
   } finally {
     await conn.end();
   }
 }
 
 /** Inserts `rows` into the (migrated, empty) database at `url`; returns the insert time. */
-export async function rawInsert(url: string, rows: CanonicalRows): Promise<number> {
+export async function rawInsert(url: string, rows: Partial<CanonicalRows>): Promise<number> {
   if (url.startsWith('sqlite:')) {
     const db = new BetterSqlite3(sqlitePath(url));
     // What changebridge's own connection sets (src/store/database.ts): WAL, foreign keys.
@@ -96,13 +118,13 @@ export async function rawInsert(url: string, rows: CanonicalRows): Promise<numbe
       const started = performance.now();
       db.transaction(() => {
         for (const table of CANONICAL_TABLES) {
-          const first = rows[table][0];
+          const first = rows[table]?.[0];
           if (!first) continue;
           const cols = Object.keys(first);
           const insert = db.prepare(
             `INSERT INTO "${table}" (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
           );
-          for (const row of rows[table]) insert.run(...cols.map((c) => row[c]));
+          for (const row of rows[table]!) insert.run(...cols.map((c) => row[c]));
         }
       })();
       return performance.now() - started;
@@ -114,12 +136,13 @@ export async function rawInsert(url: string, rows: CanonicalRows): Promise<numbe
   try {
     const started = performance.now();
     for (const table of CANONICAL_TABLES) {
-      const first = rows[table][0];
+      const all = rows[table] ?? [];
+      const first = all[0];
       if (!first) continue;
       const cols = Object.keys(first);
       const sql = `INSERT INTO \`${table}\` (${cols.map((c) => `\`${c}\``).join(', ')}) VALUES ?`;
-      for (let i = 0; i < rows[table].length; i += MYSQL_BATCH) {
-        const batch = rows[table].slice(i, i + MYSQL_BATCH).map((r) => cols.map((c) => r[c]));
+      for (let i = 0; i < all.length; i += MYSQL_BATCH) {
+        const batch = all.slice(i, i + MYSQL_BATCH).map((r) => cols.map((c) => r[c]));
         await conn.query(sql, [batch]);
       }
     }

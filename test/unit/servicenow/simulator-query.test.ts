@@ -89,6 +89,34 @@ describe('simulator sys_id lookups (reconciliation reads by sys_id IN)', () => {
     const got = state.query('change_request', `sys_idIN${wanted.join(',')}^ORDERBYsys_id`);
     expect(got.map((r) => r.sys_id)).toEqual([rows[4]!.sys_id, rows[1]!.sys_id].sort());
   });
+
+  it('SimState.query keeps its sorted order in step with inserts, updates and deletes', () => {
+    const clock = new ManualClock(new Date('2026-03-01T00:00:00Z'));
+    const state = new SimState(clock);
+    seedServiceNow(state, { seed: 5, changes: 30 });
+    const q = 'sys_updated_on>=2000-01-01 00:00:00^ORDERBYsys_updated_on^ORDERBYsys_id';
+    // What a fresh scan-and-sort answers, the reference the kept order is checked against.
+    const scan = () =>
+      sortRows(
+        [...state.table('change_request').values()].filter(
+          parseEncodedQuery('change_request', q).matches,
+        ),
+        parseEncodedQuery('change_request', q).orders,
+      ).map((r) => r.number);
+    const numbers = () => state.query('change_request', q).map((r) => r.number);
+    expect(numbers()).toEqual(scan());
+    const first = state.query('change_request', q)[0]!;
+    clock.advance(3_600_000_000);
+    state.update('change_request', first.sys_id!, { short_description: 'moved to the end' });
+    expect(numbers().at(-1)).toBe(first.number);
+    expect(numbers()).toEqual(scan());
+    const added = state.insert('change_request', { short_description: 'new' });
+    expect(numbers()).toContain(added.number);
+    state.delete('change_request', first.sys_id!);
+    expect(numbers()).not.toContain(first.number);
+    expect(numbers()).toEqual(scan());
+    expect(numbers()).toHaveLength(30);
+  });
 });
 
 describe('simulator seeder and faults', () => {
