@@ -1,4 +1,4 @@
-import type { Connector, PollStream } from '../model/index.js';
+import type { Connector, PollStream, SourceEvent } from '../model/index.js';
 import { applyBatch, type ApplyDeps, type ItemResult } from './apply-batch.js';
 
 /**
@@ -87,10 +87,18 @@ async function backfillStream(
     startedAt,
     ...(o.signal ? { signal: o.signal } : {}),
   });
-  for await (const page of readAhead(pages)) {
-    for (let i = 0; i < page.events.length; i += size) {
-      const chunk = page.events.slice(i, i + size);
-      const last = i + size >= page.events.length;
+  // Small pages (Jira returns at most 100 issues) are gathered until a transaction's worth
+  // is waiting: per-transaction work (lookups, planning, the audit head, the cursor, the
+  // commit) is then paid once per `size` records. The cursor stored is the last gathered
+  // page's, so an interrupted backfill re-reads at most the pages not yet committed.
+  let waiting: SourceEvent[] = [];
+  let cursor = '';
+  const applyWaiting = async (): Promise<void> => {
+    const events = waiting;
+    waiting = [];
+    for (let i = 0; i < events.length; i += size) {
+      const chunk = events.slice(i, i + size);
+      const last = i + size >= events.length;
       const outcomes: ItemResult[] = await applyBatch(
         o,
         chunk.map((event) => ({ event })),
@@ -100,7 +108,7 @@ async function backfillStream(
                 {
                   connection: connector.connection,
                   stream: stream.name,
-                  cursorValue: page.nextCursor,
+                  cursorValue: cursor,
                   mappingHash: stored?.mappingHash ?? null,
                   updatedAt: startedAt,
                 },
@@ -138,8 +146,17 @@ async function backfillStream(
         total: total(),
       });
     }
+  };
+  for await (const page of readAhead(pages)) {
+    if (page.events.length > 0) {
+      waiting.push(...page.events);
+      cursor = page.nextCursor;
+    }
+    if (waiting.length >= size) await applyWaiting();
     if (o.signal?.aborted) break;
   }
+  // What was read before a stop is applied too: the next run resumes after it.
+  if (waiting.length > 0) await applyWaiting();
   result.ms = Date.now() - started;
   return result;
 }
