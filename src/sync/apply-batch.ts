@@ -11,7 +11,7 @@ import type { ApplyContext, SyncSettings } from './context.js';
 import { planTouched } from './plan-commit.js';
 import type { PolicyHook } from './policy-hook.js';
 import { eventRecordId, type UserDetails } from './record-facts.js';
-import { emptyCache, flush, prefetch } from './tx-cache.js';
+import { emptyCache, flush, prefetch, prefetchPeople } from './tx-cache.js';
 import type { SourceEvent as Ev } from '../model/index.js';
 
 const PEOPLE_CACHE_LIMIT = 100_000;
@@ -194,6 +194,7 @@ async function applyTogether(
     const keys: string[] = [];
     const approvals: { id: string; system: string; ref: string }[] = [];
     const recordIds: string[] = [];
+    const identities: string[] = [];
     for (const { event } of items) {
       const id = recordIdOf(event);
       if (id) recordIds.push(id);
@@ -202,8 +203,13 @@ async function applyTogether(
       if (typeof key === 'string' && isChangeNumber(ctx, key)) keys.push(key);
       const ref = ready?.mapping.target === 'Approval' ? ready.patch.changeId : undefined;
       if (id && typeof ref === 'string') approvals.push({ id, system: event.system, ref });
+      for (const f of PERSON_FIELDS) {
+        const v = ready?.patch[f];
+        if (typeof v === 'string' && v !== '') identities.push(v);
+      }
     }
     await prefetch(ctx, recordIds, keys, approvals);
+    await prefetchPeople(ctx, identities);
     const results: ItemResult[] = [];
     for (const item of items) {
       const outcome = await applyEvent(ctx, item.event);

@@ -9,7 +9,7 @@ import { embeddedUser, nameUuid } from './record-facts.js';
  */
 export async function resolvePersonId(
   ctx: Pick<ApplyContext, 'store' | 'm' | 'people' | 'now'> &
-    Partial<Pick<ApplyContext, 'users' | 'settings'>>,
+    Partial<Pick<ApplyContext, 'users' | 'settings' | 'cache'>>,
   identity: unknown,
   record: unknown,
 ): Promise<string | null> {
@@ -17,7 +17,9 @@ export async function resolvePersonId(
   const cached = ctx.people.get(identity);
   if (cached) return cached;
   const { store, m } = ctx;
-  const known = await store.people.findByIdentity(identity, m);
+  // Absent when this transaction's batch lookup (prefetchPeople) found no owner.
+  const absent = ctx.cache?.absentIdentities.delete(identity) ?? false;
+  const known = absent ? null : await store.people.findByIdentity(identity, m);
   if (known) {
     ctx.people.set(identity, known.id);
     return known.id;
@@ -40,16 +42,23 @@ export async function resolvePersonId(
   const details = ctx.users?.get(identity) ?? embeddedUser(record, userId);
   const email = normaliseEmail(link?.email ?? details?.email ?? null);
   const byEmail = email ? await store.people.findByEmail(email, m) : null;
-  const person: Person = byEmail
-    ? { ...byEmail, identities: [...byEmail.identities, identity], updatedAt: ctx.now }
-    : {
-        id: nameUuid(`person:${identity}`),
-        displayName: link?.name ?? details?.displayName ?? identity,
-        email,
-        identities: [identity],
-        updatedAt: ctx.now,
-      };
-  await store.people.save(person, m);
+  if (byEmail) {
+    await store.people.save(
+      { ...byEmail, identities: [...byEmail.identities, identity], updatedAt: ctx.now },
+      m,
+    );
+    ctx.people.set(identity, byEmail.id);
+    return byEmail.id;
+  }
+  const person: Person = {
+    id: nameUuid(`person:${identity}`),
+    displayName: link?.name ?? details?.displayName ?? identity,
+    email,
+    identities: [identity],
+    updatedAt: ctx.now,
+  };
+  // Nobody owns the identity (looked up above); the person id is derived from it.
+  await store.people.create(person, m);
   ctx.people.set(identity, person.id);
   return person.id;
 }

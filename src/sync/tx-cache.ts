@@ -25,6 +25,8 @@ export interface TxCache {
   pendingChanges: Map<string, Change>;
   /** Links upserted in this transaction, written by `flush`. */
   pendingLinks: Map<string, Link>;
+  /** Person identities looked up at the start of the transaction that nobody owned. */
+  absentIdentities: Set<string>;
 }
 
 export function emptyCache(): TxCache {
@@ -38,6 +40,7 @@ export function emptyCache(): TxCache {
     approvals: new Map(),
     pendingChanges: new Map(),
     pendingLinks: new Map(),
+    absentIdentities: new Set(),
   };
 }
 
@@ -127,6 +130,25 @@ export async function prefetch(
   for (const id of linkless) cache.linksByChange.set(id, []);
   for (const l of await rows.linksByChanges(m, linkless))
     cache.linksByChange.get(l.changeId)?.push(l);
+}
+
+/**
+ * The owners of a batch's person identities, in one IN query: known ones go to the
+ * process's identity → Person cache, unknown ones are remembered as absent so resolving
+ * them creates the person without asking again.
+ */
+export async function prefetchPeople(
+  ctx: ApplyContext,
+  identities: Iterable<string>,
+): Promise<void> {
+  const wanted = [...new Set(identities)].filter((i) => !ctx.people.has(i));
+  if (wanted.length === 0) return;
+  const owners = await ctx.store.people.ownersOf(wanted, ctx.m);
+  for (const identity of wanted) {
+    const owner = owners.get(identity);
+    if (owner) ctx.people.set(identity, owner);
+    else ctx.cache.absentIdentities.add(identity);
+  }
 }
 
 export async function linksOfRecord(ctx: ApplyContext, recordId: string): Promise<Link[]> {

@@ -1,11 +1,52 @@
 import { In, type EntityManager } from 'typeorm';
 import { normaliseEmail, type Person } from '../../model/index.js';
 import type { Database } from '../database.js';
-import { PersonEntity, PersonIdentityEntity, type PersonRow } from '../entities/index.js';
+import {
+  PersonEntity,
+  PersonIdentityEntity,
+  type PersonIdentityRow,
+  type PersonRow,
+} from '../entities/index.js';
+import { RowCodec } from '../row-codec.js';
 
 /** People and their identities across systems (DESIGN §3 Person). */
 export class PersonRepository {
-  constructor(private readonly db: Database) {}
+  private readonly rows: RowCodec<PersonRow>;
+  private readonly identityRows: RowCodec<PersonIdentityRow>;
+
+  constructor(private readonly db: Database) {
+    this.rows = new RowCodec(PersonEntity, db.dialect);
+    this.identityRows = new RowCodec(PersonIdentityEntity, db.dialect);
+  }
+
+  /** Person ids of the identities that have an owner (raw IN queries: the sync's batch read). */
+  async ownersOf(identities: readonly string[], m: EntityManager): Promise<Map<string, string>> {
+    const found = await this.identityRows.selectIn(m, 'identity', identities);
+    return new Map(found.map((r) => [r.identity, r.personId]));
+  }
+
+  /**
+   * Stores a new person and claims its identities: two raw upserts, where `save` reads,
+   * deletes and inserts. For a person whose identities nobody owns yet (the caller
+   * checked); a row already holding the id is updated rather than failing.
+   */
+  async create(person: Person, m: EntityManager): Promise<void> {
+    await this.rows.upsert(
+      m,
+      {
+        id: person.id,
+        displayName: person.displayName,
+        email: normaliseEmail(person.email),
+        updatedAt: person.updatedAt,
+      },
+      ['id'],
+    );
+    await this.identityRows.upsertMany(
+      m,
+      person.identities.map((identity) => ({ identity, personId: person.id })),
+      ['identity'],
+    );
+  }
 
   findById(id: string, manager?: EntityManager): Promise<Person | null> {
     return this.db.with(manager, async (m) => {
