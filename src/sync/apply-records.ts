@@ -21,6 +21,7 @@ import {
   flush,
   linksOfExternal,
   linksOfRecord,
+  putApproval,
   putLink,
   storedApproval,
 } from './tx-cache.js';
@@ -41,7 +42,6 @@ export async function applyApproval(
   mapping: CompiledMapping,
   patch: Record<string, unknown>,
 ): Promise<ApplyOutcome> {
-  const { store, m } = ctx;
   const ref = String(patch.changeId ?? '');
   const owner = (await linksOfExternal(ctx, event.system, ref)).find(
     (l) => l.kind === 'change_request' || l.kind === 'issue',
@@ -69,7 +69,7 @@ export async function applyApproval(
     sourceEventIds: keep(prev?.sourceEventIds ?? [], event),
     updatedAt: ctx.now,
   };
-  await store.syncRows.approvals.upsert(m, row, ['id']);
+  putApproval(ctx, row);
   if (!prev || prev.decision !== row.decision || prev.approver !== row.approver) {
     ctx.audit.push({
       actor: `${event.system}:${event.connection}`,

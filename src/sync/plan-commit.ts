@@ -1,7 +1,7 @@
 import type { Change } from '../model/index.js';
 import type { ApplyContext } from './context.js';
 import type { PolicyHook } from './policy-hook.js';
-import { changeById, linksOfChange } from './tx-cache.js';
+import { changeById, flush, linksOfChange } from './tx-cache.js';
 import { planChange } from './planner.js';
 import { planGateAnswers } from './gate-requests.js';
 
@@ -12,6 +12,7 @@ import { planGateAnswers } from './gate-requests.js';
  */
 export async function planTouched(ctx: ApplyContext, policy: PolicyHook): Promise<number> {
   const { store, m, now } = ctx;
+  await flush(ctx); // policies read approvals and links from the database
   let enqueued = 0;
   const changes: Change[] = [];
   for (const changeId of [...ctx.touched].sort()) {

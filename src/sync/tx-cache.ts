@@ -25,6 +25,8 @@ export interface TxCache {
   pendingChanges: Map<string, Change>;
   /** Links upserted in this transaction, written by `flush`. */
   pendingLinks: Map<string, Link>;
+  /** Approvals upserted in this transaction, written by `flush`. */
+  pendingApprovals: Map<string, Approval>;
   /** Person identities looked up at the start of the transaction that nobody owned. */
   absentIdentities: Set<string>;
 }
@@ -40,6 +42,7 @@ export function emptyCache(): TxCache {
     approvals: new Map(),
     pendingChanges: new Map(),
     pendingLinks: new Map(),
+    pendingApprovals: new Map(),
     absentIdentities: new Set(),
   };
 }
@@ -58,8 +61,8 @@ function remember(cache: TxCache, change: Change): void {
 }
 
 /**
- * Writes the changes and links this transaction created or upserted, many rows per
- * statement. Called before anything reads those tables from the database, and before
+ * Writes the changes, links and approvals this transaction created or upserted, many rows
+ * per statement. Called before anything reads those tables from the database, and before
  * commit: within the transaction, reads go through this cache, which already has them.
  */
 export async function flush(ctx: ApplyContext): Promise<void> {
@@ -74,6 +77,17 @@ export async function flush(ctx: ApplyContext): Promise<void> {
     cache.pendingLinks.clear();
     await ctx.store.syncRows.upsertLinks(m, links);
   }
+  if (cache.pendingApprovals.size > 0) {
+    const approvals = [...cache.pendingApprovals.values()];
+    cache.pendingApprovals.clear();
+    await ctx.store.syncRows.approvals.upsertMany(m, approvals, ['id']);
+  }
+}
+
+/** Upserts an approval: written by `flush`, read back from the cache until then. */
+export function putApproval(ctx: ApplyContext, approval: Approval): void {
+  ctx.cache.pendingApprovals.set(approval.id, approval);
+  ctx.cache.approvals.set(approval.id, approval);
 }
 
 /**
