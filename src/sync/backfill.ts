@@ -1,4 +1,5 @@
 import type { Connector, PollStream, SourceEvent } from '../model/index.js';
+import { keepHeapUnder } from '../runtime/heap-budget.js';
 import { applyBatch, type ApplyDeps, type ItemResult } from './apply-batch.js';
 
 /**
@@ -16,6 +17,11 @@ export interface BackfillOptions extends ApplyDeps {
   fromStart?: boolean;
   /** Records applied per transaction. */
   transactionSize?: number;
+  /**
+   * Used heap, in bytes, above which garbage is collected after a transaction (default
+   * 96 MiB; 0 leaves collection to V8). Keeps the peak memory of a long backfill bounded.
+   */
+  heapBudget?: number;
   signal?: AbortSignal;
   onProgress?: (p: BackfillProgress) => void;
 }
@@ -83,6 +89,7 @@ async function backfillStream(
   const stored = o.fromStart ? null : await o.store.cursors.get(connector.connection, stream.name);
   const startedAt = o.clock.now();
   const size = o.transactionSize ?? 1000;
+  const heapBudget = o.heapBudget ?? 96 * 1024 * 1024;
   const pages = stream.poll(stored?.cursorValue ?? null, {
     startedAt,
     ...(o.signal ? { signal: o.signal } : {}),
@@ -116,6 +123,7 @@ async function backfillStream(
               )
           : undefined,
       );
+      if (heapBudget > 0) keepHeapUnder(heapBudget);
       const failedEvents = chunk.filter((_, j) => outcomes[j]?.outcome === 'failed');
       if (failedEvents.length > 0) await o.store.inbox.insertMany(failedEvents);
       outcomes.forEach((outcome, j) => {
