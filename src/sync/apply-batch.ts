@@ -192,23 +192,37 @@ async function applyTogether(
     const now = deps.clock.now();
     const ctx = openContext(deps, m, now, users);
     const keys: string[] = [];
-    const approvals: { id: string; system: string; ref: string }[] = [];
+    const approvals: string[] = [];
+    const incidents: string[] = [];
+    const refs: { system: string; ref: string }[] = [];
     const recordIds: string[] = [];
     const identities: string[] = [];
     for (const { event } of items) {
       const id = recordIdOf(event);
       if (id) recordIds.push(id);
       const ready = event.event === 'unparseable' ? null : prepareEvent(ctx, event);
-      const key = ready?.mapping.target === 'Change' ? ready.patch.key : undefined;
-      if (typeof key === 'string' && isChangeNumber(ctx, key)) keys.push(key);
-      const ref = ready?.mapping.target === 'Approval' ? ready.patch.changeId : undefined;
-      if (id && typeof ref === 'string') approvals.push({ id, system: event.system, ref });
+      const target = ready?.mapping.target;
+      const patch = ready?.patch ?? {};
+      if (target === 'Change' && typeof patch.key === 'string' && isChangeNumber(ctx, patch.key))
+        keys.push(patch.key);
+      if (id && target === 'Approval' && typeof patch.changeId === 'string') {
+        approvals.push(id);
+        refs.push({ system: event.system, ref: patch.changeId });
+      }
+      if (id && target === 'Incident') {
+        incidents.push(id);
+        const cause = patch.causedBy;
+        if (typeof cause === 'string' && cause !== '') {
+          if (isChangeNumber(ctx, cause)) keys.push(cause);
+          else refs.push({ system: event.system, ref: cause });
+        }
+      }
       for (const f of PERSON_FIELDS) {
-        const v = ready?.patch[f];
+        const v = patch[f];
         if (typeof v === 'string' && v !== '') identities.push(v);
       }
     }
-    await prefetch(ctx, recordIds, keys, approvals);
+    await prefetch(ctx, recordIds, { keys, approvals, incidents, refs });
     await prefetchPeople(ctx, identities);
     const results: ItemResult[] = [];
     for (const item of items) {

@@ -10,7 +10,7 @@ import {
   type SourceEvent,
 } from '../model/index.js';
 import { recordUrl, RetryEventError, type ApplyContext } from './context.js';
-import type { ApplyOutcome } from './apply-change.js';
+import { isChangeNumber, type ApplyOutcome } from './apply-change.js';
 import { sameValue } from './merge.js';
 import { resolvePersonId } from './people.js';
 import { reviewsOf } from './apply-reviews.js';
@@ -22,8 +22,10 @@ import {
   linksOfExternal,
   linksOfRecord,
   putApproval,
+  putIncident,
   putLink,
   storedApproval,
+  storedIncident,
 } from './tx-cache.js';
 
 /**
@@ -248,16 +250,15 @@ export async function applyIncident(
   mapping: CompiledMapping,
   patch: Record<string, unknown>,
 ): Promise<ApplyOutcome> {
-  const { store, m } = ctx;
   const id = recordIdOf(event);
-  const [prev] = await store.syncRows.incidents.selectIn(m, 'id', [id]);
+  const prev = await storedIncident(ctx, id);
   const row = {
     ...(patch as unknown as Incident),
     id,
     sourceEventIds: keep(prev?.sourceEventIds ?? [], event),
     updatedAt: ctx.now,
   } as Incident;
-  await store.syncRows.incidents.upsert(m, row, ['id']);
+  putIncident(ctx, row);
   if (!prev) {
     ctx.audit.push({
       actor: `${event.system}:${event.connection}`,
@@ -266,11 +267,12 @@ export async function applyIncident(
       data: { record: id, priority: row.priority, causedBy: row.causedBy },
     });
   }
-  // caused_by is the change number when read with display values, else its sys_id.
-  // Read through the transaction's cache, which holds this batch's unflushed rows.
-  let caused = row.causedBy ? await changeByKey(ctx, row.causedBy) : null;
-  if (!caused && row.causedBy) {
-    const [owner] = (await linksOfExternal(ctx, event.system, row.causedBy)).filter(
+  // caused_by is the change number when read with display values, else its sys_id. Read
+  // through the transaction's cache, which holds this batch's unflushed rows.
+  const cause = row.causedBy;
+  let caused = cause && isChangeNumber(ctx, cause) ? await changeByKey(ctx, cause) : null;
+  if (!caused && cause) {
+    const [owner] = (await linksOfExternal(ctx, event.system, cause)).filter(
       (l) => l.kind === 'change_request',
     );
     if (owner) caused = await changeById(ctx, owner.changeId);

@@ -1,4 +1,4 @@
-import type { Approval, Change, Link } from '../model/index.js';
+import type { Approval, Change, Incident, Link } from '../model/index.js';
 import { ConcurrentUpdateError } from '../store/index.js';
 import type { ApplyContext } from './context.js';
 
@@ -21,12 +21,16 @@ export interface TxCache {
   linksByExternal: Map<string, Link[]>;
   /** Approval id → stored approval, or null when there is none yet. */
   approvals: Map<string, Approval | null>;
+  /** Incident id → stored incident, or null when there is none yet. */
+  incidents: Map<string, Incident | null>;
   /** Changes created in this transaction, written by `flush` in multi-row statements. */
   pendingChanges: Map<string, Change>;
   /** Links upserted in this transaction, written by `flush`. */
   pendingLinks: Map<string, Link>;
   /** Approvals upserted in this transaction, written by `flush`. */
   pendingApprovals: Map<string, Approval>;
+  /** Incidents upserted in this transaction, written by `flush`. */
+  pendingIncidents: Map<string, Incident>;
   /** Person identities looked up at the start of the transaction that nobody owned. */
   absentIdentities: Set<string>;
 }
@@ -40,9 +44,11 @@ export function emptyCache(): TxCache {
     missingKeys: new Set(),
     linksByExternal: new Map(),
     approvals: new Map(),
+    incidents: new Map(),
     pendingChanges: new Map(),
     pendingLinks: new Map(),
     pendingApprovals: new Map(),
+    pendingIncidents: new Map(),
     absentIdentities: new Set(),
   };
 }
@@ -82,6 +88,23 @@ export async function flush(ctx: ApplyContext): Promise<void> {
     cache.pendingApprovals.clear();
     await ctx.store.syncRows.approvals.upsertMany(m, approvals, ['id']);
   }
+  if (cache.pendingIncidents.size > 0) {
+    const incidents = [...cache.pendingIncidents.values()];
+    cache.pendingIncidents.clear();
+    await ctx.store.syncRows.incidents.upsertMany(m, incidents, ['id']);
+  }
+}
+
+/** Upserts an incident: written by `flush`, read back from the cache until then. */
+export function putIncident(ctx: ApplyContext, incident: Incident): void {
+  ctx.cache.pendingIncidents.set(incident.id, incident);
+  ctx.cache.incidents.set(incident.id, incident);
+}
+
+export async function storedIncident(ctx: ApplyContext, id: string): Promise<Incident | null> {
+  if (ctx.cache.incidents.has(id)) return ctx.cache.incidents.get(id) ?? null;
+  const [row] = await ctx.store.syncRows.incidents.selectIn(ctx.m, 'id', [id]);
+  return row ?? null;
 }
 
 /** Upserts an approval: written by `flush`, read back from the cache until then. */
@@ -94,31 +117,41 @@ export function putApproval(ctx: ApplyContext, approval: Approval): void {
  * One round of IN queries for a batch: links of its records, the changes named by its
  * keys (found or known to be missing), and those changes' links.
  */
+/** What a batch's records name, read for it in one round of IN queries. */
+export interface PrefetchWanted {
+  /** Change numbers the records carry. */
+  keys?: readonly string[];
+  /** Approval record ids. */
+  approvals?: readonly string[];
+  /** Incident record ids. */
+  incidents?: readonly string[];
+  /** Records named by their id in their system (an approval's or incident's change request). */
+  refs?: readonly { system: string; ref: string }[];
+}
+
 export async function prefetch(
   ctx: ApplyContext,
   recordIds: readonly string[],
-  keys: readonly string[] = [],
-  approvals: readonly { id: string; system: string; ref: string }[] = [],
+  more: PrefetchWanted = {},
 ): Promise<void> {
   const { cache, m } = ctx;
   const rows = ctx.store.syncRows;
+  const { keys = [], approvals = [], incidents = [], refs = [] } = more;
   await flush(ctx);
   if (approvals.length > 0) {
-    for (const a of approvals) {
-      cache.approvals.set(a.id, null);
-      cache.linksByExternal.set(`${a.system}:${a.ref}`, []);
-    }
-    for (const a of await rows.approvals.selectIn(
-      m,
-      'id',
-      approvals.map((a) => a.id),
-    ))
-      cache.approvals.set(a.id, a);
-    for (const system of new Set(approvals.map((a) => a.system))) {
-      const refs = approvals.filter((a) => a.system === system).map((a) => a.ref);
-      for (const l of await rows.linksByExternalIds(m, system, refs))
-        cache.linksByExternal.get(`${system}:${l.externalId}`)?.push(l);
-    }
+    for (const id of approvals) cache.approvals.set(id, null);
+    for (const a of await rows.approvals.selectIn(m, 'id', approvals)) cache.approvals.set(a.id, a);
+  }
+  if (incidents.length > 0) {
+    for (const id of incidents) cache.incidents.set(id, null);
+    for (const i of await rows.incidents.selectIn(m, 'id', incidents)) cache.incidents.set(i.id, i);
+  }
+  const externals = refs.filter((r) => !cache.linksByExternal.has(`${r.system}:${r.ref}`));
+  for (const r of externals) cache.linksByExternal.set(`${r.system}:${r.ref}`, []);
+  for (const system of new Set(externals.map((r) => r.system))) {
+    const ids = externals.filter((r) => r.system === system).map((r) => r.ref);
+    for (const l of await rows.linksByExternalIds(m, system, ids))
+      cache.linksByExternal.get(`${system}:${l.externalId}`)?.push(l);
   }
   const wanted = recordIds.filter((id) => !cache.linksByRecord.has(id));
   const links = wanted.length > 0 ? await rows.linksByRecords(m, wanted) : [];
