@@ -67,8 +67,8 @@ function remember(cache: TxCache, change: Change): void {
 }
 
 /**
- * Writes the changes, links and approvals this transaction created or upserted, many rows
- * per statement. Called before anything reads those tables from the database, and before
+ * Writes the changes, links, approvals and incidents this transaction created or upserted,
+ * many rows per statement. Called before anything reads those tables from the database, and before
  * commit: within the transaction, reads go through this cache, which already has them.
  */
 export async function flush(ctx: ApplyContext): Promise<void> {
@@ -113,10 +113,6 @@ export function putApproval(ctx: ApplyContext, approval: Approval): void {
   ctx.cache.approvals.set(approval.id, approval);
 }
 
-/**
- * One round of IN queries for a batch: links of its records, the changes named by its
- * keys (found or known to be missing), and those changes' links.
- */
 /** What a batch's records name, read for it in one round of IN queries. */
 export interface PrefetchWanted {
   /** Change numbers the records carry. */
@@ -129,6 +125,11 @@ export interface PrefetchWanted {
   refs?: readonly { system: string; ref: string }[];
 }
 
+/**
+ * One round of IN queries for a batch: links of its records, its stored approvals and
+ * incidents, the links of the records they name, the changes named by its keys (found or
+ * known to be missing) or owning those links, and those changes' links.
+ */
 export async function prefetch(
   ctx: ApplyContext,
   recordIds: readonly string[],
