@@ -1,5 +1,5 @@
 import type { KeyPatterns, SourceEvent } from '../../src/model/index.js';
-import { HttpError, UserError, type Clock } from '../../src/runtime/index.js';
+import { isGoneError, UserError, type Clock } from '../../src/runtime/index.js';
 import type { GitHubApi, Page } from './client.js';
 import { deploymentEvent, pullRequestEvent, type ApiEventContext } from './record-events.js';
 
@@ -133,7 +133,7 @@ async function findInRepo<T>(
       res = await source.listPage(repo, page);
     } catch (error) {
       // The repository itself is gone or hidden from this token: so is everything in it.
-      if (page === 1 && isGone(error)) return found;
+      if (page === 1 && isGoneError(error)) return found;
       throw error;
     }
     for (const item of res.items) {
@@ -152,16 +152,11 @@ async function findInRepo<T>(
     try {
       found.set(n, await source.getOne(repo, n));
     } catch (error) {
-      if (isGone(error)) continue;
+      if (isGoneError(error)) continue;
       throw error;
     }
   }
   return found;
-}
-
-/** 404 (deleted, or hidden from this token) and 410 (gone). */
-function isGone(error: unknown): boolean {
-  return error instanceof HttpError && (error.status === 404 || error.status === 410);
 }
 
 function lowest(numbers: ReadonlySet<number>): number {

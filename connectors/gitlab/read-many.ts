@@ -1,5 +1,5 @@
 import type { KeyPatterns, SourceEvent } from '../../src/model/index.js';
-import { HttpError, UserError, type Clock } from '../../src/runtime/index.js';
+import { isGoneError, UserError, type Clock } from '../../src/runtime/index.js';
 import { deploymentFromApi, mergeRequestFromApi } from './api-events.js';
 import { projectPath, type GitLabClient } from './client.js';
 import type { EventContext } from './events.js';
@@ -97,7 +97,7 @@ async function mergeRequests(
           found.set(mr.iid, mergeRequestFromApi(ctx, project, mr, 'reconcile'));
       }
     } catch (error) {
-      if (isGone(error)) return found; // the project itself is gone or hidden
+      if (isGoneError(error)) return found; // the project itself is gone or hidden
       throw error;
     }
   }
@@ -131,7 +131,7 @@ async function deployments(
       if (pages >= missing.size) break;
     }
   } catch (error) {
-    if (pages === 0 && isGone(error)) return new Map(); // the project is gone or hidden
+    if (pages === 0 && isGoneError(error)) return new Map(); // the project is gone or hidden
     throw error;
   }
   for (const id of missing) {
@@ -139,17 +139,13 @@ async function deployments(
     try {
       found.set(id, await client.get(`${projectPath(project)}/deployments/${id}`, apiDeployment));
     } catch (error) {
-      if (!isGone(error)) throw error;
+      if (!isGoneError(error)) throw error;
     }
   }
   const out = new Map<number, SourceEvent>();
   // The deployments API does not say which project id it belongs to (the poll passes null too).
   for (const [id, d] of found) out.set(id, deploymentFromApi(ctx, project, d, 'reconcile', null));
   return out;
-}
-
-function isGone(error: unknown): boolean {
-  return error instanceof HttpError && (error.status === 404 || error.status === 410);
 }
 
 function lowest(numbers: ReadonlySet<number>): number {

@@ -123,6 +123,11 @@ export class HttpError extends ChangebridgeError {
   }
 }
 
+/** The record is not there for us: 404 (deleted, or hidden from this token) or 410 (gone). */
+export function isGoneError(error: unknown): boolean {
+  return error instanceof HttpError && (error.status === 404 || error.status === 410);
+}
+
 function describe(method: string, url: string, d: HttpErrorDetails): string {
   let text =
     d.status !== undefined

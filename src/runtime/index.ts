@@ -4,6 +4,7 @@ export {
   ChangebridgeError,
   UserError,
   HttpError,
+  isGoneError,
   RetryableError,
   formatErrorForCli,
   type ChangebridgeErrorOptions,

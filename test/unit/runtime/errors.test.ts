@@ -1,6 +1,7 @@
 import {
   ChangebridgeError,
   HttpError,
+  isGoneError,
   UserError,
   formatErrorForCli,
   registerSecret,
@@ -87,6 +88,25 @@ describe('HttpError', () => {
     const many = e.withRetryOutcome(5, 'retries exhausted');
     expect(many.message).toContain('(gave up after 5 attempts: retries exhausted)');
     expect(many).toMatchObject({ attempts: 5, retryReason: 'retries exhausted', status: 503 });
+  });
+});
+
+describe('isGoneError', () => {
+  it('is true for 404 and 410 answers only', () => {
+    const answer = (status?: number) =>
+      new HttpError({
+        method: 'GET',
+        url: 'https://api.github.com/x',
+        ...(status ? { status } : {}),
+      });
+    expect([404, 410].map((s) => isGoneError(answer(s)))).toEqual([true, true]);
+    expect([400, 403, 500, undefined].map((s) => isGoneError(answer(s)))).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
+    expect(isGoneError(new Error('404'))).toBe(false);
   });
 });
 
