@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ServiceNowClient, query } from '../../../connectors/servicenow/index.js';
 import {
   DEFAULT_SIM_CLIENT,
@@ -207,5 +209,71 @@ describe('ServiceNow client: OAuth', () => {
     await listChanges(c);
     const grants = sim.requests.filter((r) => r.path === '/oauth_token.do');
     expect(grants).toHaveLength(2);
+  });
+});
+
+describe('ServiceNow client: response shape', () => {
+  // A bare server that answers every GET with the body under test (not the simulator).
+  let server: Server;
+  let body = '';
+  let url = '';
+  beforeEach(async () => {
+    server = createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(body);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterEach(() => new Promise<void>((r) => server.close(() => r())));
+
+  const listFrom = () => {
+    const { logger } = createMemoryLogger();
+    const http = createHttpClientFactory({
+      defaults: { intervalCap: 0, jitter: 'none', maxRetries: 0 },
+      logger,
+    });
+    return new ServiceNowClient({ baseUrl: url, auth: basic, http }).list('change_request', {
+      query: query('change_request'),
+      limit: 5,
+    });
+  };
+
+  it('every value becomes a string; a reference sent as {link, value} becomes its value', async () => {
+    body = JSON.stringify({
+      result: [
+        {
+          sys_id: 'a1',
+          number: 'CHG0000001',
+          priority: 3,
+          active: true,
+          cmdb_ci: { link: 'https://x/api/now/table/cmdb_ci/c1', value: 'c1' },
+          closed_at: null,
+        },
+      ],
+    });
+    const page = await listFrom();
+    expect(page.records).toEqual([
+      {
+        sys_id: 'a1',
+        number: 'CHG0000001',
+        priority: '3',
+        active: 'true',
+        cmdb_ci: 'c1',
+        closed_at: '',
+      },
+    ]);
+  });
+
+  it.each([
+    ['a string', { result: ['CHG0000001'] }],
+    ['an array', { result: [['CHG0000001']] }],
+    ['null', { result: [null] }],
+  ])('a record that is %s is a clear error naming the shape', async (_what, payload) => {
+    body = JSON.stringify(payload);
+    const error = await listFrom().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HttpError);
+    expect((error as Error).message).toMatch(/expected a record \(a JSON object\)/);
+    expect((error as Error).message).toMatch(/is the base URL a ServiceNow instance\?/);
   });
 });
