@@ -245,10 +245,45 @@ describeEachDatabase('e2e: daemon against faulty, rate-capped vendors', (dialect
     world.jira.beforeHandle = (m, p) => arrivals.push([performance.now(), `${m} ${p}`]);
     daemon = await spawnDaemon({ configFile: file, port, env: world.env });
     sendWebhooksTo(world, daemon.url);
-    const describe = () => daemon!.output().slice(-3000);
     const issue = (key: string) => world.jira.state.find(key)!;
     const tls = facts.changes.tlsRotation.jiraIssueKey!;
     const pay = facts.jiraOnlyIssue.key;
+    const pg = facts.changes.postgresUpgrade.jiraIssueKey!;
+    // On a timeout: which conditions still fail, what the inbox and outbox hold (dead
+    // letters with their reasons), and the end of the daemon's log.
+    const describe = async () => {
+      const state = {
+        [`${tls} approved`]: issue(tls).labels.includes('change-approved'),
+        [`${pay} has a change number`]: Boolean(issue(pay).customFields.customfield_10100),
+        [`${pay} approved`]: issue(pay).labels.includes('change-approved'),
+        [`${pg} approved`]: issue(pg).labels.includes('change-approved'),
+        [`${pg} approval comments`]: approvalComments(issue(pg)).length,
+      };
+      const db = await database.open({ migrate: false });
+      try {
+        const q = (sql: string) => db.dataSource.query(sql) as Promise<unknown[]>;
+        const inbox = await q(
+          'SELECT status, COUNT(*) AS n FROM inbox_events GROUP BY status ORDER BY status',
+        );
+        const outbox = await q(
+          'SELECT status, operation, COUNT(*) AS n FROM outbox_commands GROUP BY status, operation ORDER BY status, operation',
+        );
+        const failing = await q(
+          "SELECT 'inbox' AS queue, status, attempts, last_error FROM inbox_events WHERE last_error IS NOT NULL UNION ALL SELECT 'outbox', status, attempts, last_error FROM outbox_commands WHERE last_error IS NOT NULL",
+        );
+        const dead = await q('SELECT origin, reason, attempts FROM dead_letters');
+        return [
+          `conditions ${JSON.stringify(state)}`,
+          `inbox ${JSON.stringify(inbox)}`,
+          `outbox ${JSON.stringify(outbox)}`,
+          `with errors ${JSON.stringify(failing.slice(0, 20))}`,
+          `dead letters ${JSON.stringify(dead.slice(0, 20))}`,
+          daemon!.output().slice(-3000),
+        ].join('\n');
+      } finally {
+        await db.close();
+      }
+    };
     await eventually(() => issue(tls).labels.includes('change-approved'), {
       timeoutMs: 45_000,
       describe,
@@ -258,7 +293,6 @@ describeEachDatabase('e2e: daemon against faulty, rate-capped vendors', (dialect
       describe,
     });
     actTwo({ servicenow: world.servicenow, jira: world.jira }, facts, new Date());
-    const pg = facts.changes.postgresUpgrade.jiraIssueKey!;
     await eventually(
       () =>
         issue(pg).labels.includes('change-approved') &&
