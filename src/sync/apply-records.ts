@@ -152,7 +152,6 @@ export async function linkTo(
         data: { change: changeId, record: recordId, url: link.url },
       });
     }
-    ctx.touched.add(changeId);
   }
 }
 
