@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../src/runtime/index.js';
 import { NUMBER_PREFIXES, TABLES, TABLE_NAMES, type TableName } from './schema.js';
-import { parseEncodedQuery, sortRows } from './simulator-query.js';
+import { parseEncodedQuery, rangeBlock, sortRows } from './simulator-query.js';
 import { formatSnTime } from './time.js';
 
 /**
@@ -136,20 +136,48 @@ export class SimState {
   /** Rows matching an encoded query, in its ORDERBY order. */
   query(table: TableName, encoded: string): Row[] {
     const parsed = parseEncodedQuery(table, encoded);
-    const rows: Row[] = [];
     const all = this.table(table);
     // A sys_id lookup reads the rows by key, as an instance's primary-key index does: a
     // reconciliation asking for 100 ids must not scan 100,000 rows per request.
-    const candidates: Iterable<Row> = parsed.sysIds
-      ? [...parsed.sysIds].flatMap((id): Row[] => {
-          const row = all.get(id);
-          return row ? [row] : [];
-        })
-      : this.ordered(table, parsed.orders);
-    for (const row of candidates) if (parsed.matches(row)) rows.push(row);
+    if (parsed.sysIds) {
+      const rows: Row[] = [];
+      for (const id of parsed.sysIds) {
+        const row = all.get(id);
+        if (row && parsed.matches(row)) rows.push(row);
+      }
+      return sortRows(rows, parsed.orders);
+    }
     // Sorting a table's candidates per request made paging a big table quadratic; the
-    // sort is stable, so filtering pre-sorted rows yields the very same order.
-    return parsed.sysIds ? sortRows(rows, parsed.orders) : rows;
+    // sort is stable, so filtering pre-sorted rows yields the very same order. Scanning
+    // every row per page did too: a comparison on the first ORDERBY field (a poll's
+    // `sys_updated_on>…`) reads only the block of the sorted rows it admits, as an
+    // instance's index does.
+    const first = parsed.orders[0];
+    const ordered = this.ordered(table, parsed.orders);
+    const onFirst = first ? (parsed.ranges ?? []).filter((r) => r.field === first.field) : [];
+    if (onFirst.length > 0) {
+      let from = 0;
+      let to = ordered.length;
+      for (const r of onFirst) {
+        const block = rangeBlock(ordered, r, first!.desc);
+        from = Math.max(from, block.from);
+        to = Math.min(to, block.to);
+      }
+      const block = ordered.slice(from, Math.max(from, to));
+      return parsed.onlyRanges && onFirst.length === parsed.ranges!.length
+        ? block
+        : block.filter(parsed.matches);
+    }
+    // An equality on another field (a poll draining one second: `sys_updated_on=…`,
+    // ordered by sys_id): the rows holding that value, in table order, then sorted.
+    const equal = parsed.ranges?.find((r) => r.op === '=');
+    if (equal) {
+      const def = TABLES[table][equal.field]!;
+      const index = this.ordered(table, [{ field: equal.field, desc: false, def }]);
+      const { from, to } = rangeBlock(index, equal, false);
+      return sortRows(index.slice(from, to).filter(parsed.matches), parsed.orders);
+    }
+    return ordered.filter(parsed.matches);
   }
 
   private ordered(table: TableName, orders: ReturnType<typeof parseEncodedQuery>['orders']): Row[] {

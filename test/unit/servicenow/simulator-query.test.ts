@@ -119,6 +119,83 @@ describe('simulator sys_id lookups (reconciliation reads by sys_id IN)', () => {
   });
 });
 
+describe('simulator index ranges (a poll pages a big table without scanning it)', () => {
+  it('exposes plain AND comparisons on text fields, and whether they are every condition', () => {
+    const q = parseEncodedQuery(
+      'change_request',
+      'sys_updated_on>2026-01-01 00:00:00^ORDERBYsys_updated_on^ORDERBYsys_id',
+    );
+    expect(q.ranges).toEqual([{ field: 'sys_updated_on', op: '>', value: '2026-01-01 00:00:00' }]);
+    expect(q.onlyRanges).toBe(true);
+    const drain = parseEncodedQuery(
+      'change_request',
+      'sys_updated_on=2026-01-01 00:00:00^sys_id>abc^bogus=1',
+    );
+    expect(drain.ranges?.map((r) => r.op)).toEqual(['=', '>']);
+    expect(drain.onlyRanges).toBe(true); // the unknown field's term is dropped, as an instance does
+    expect(parseEncodedQuery('change_request', 'number=CHG1^state=3').onlyRanges).toBe(false);
+    // Integers (numeric compare), OR'd terms and ^NQ queries offer no range.
+    expect(parseEncodedQuery('change_request', 'state>3').ranges).toBeUndefined();
+    expect(parseEncodedQuery('change_request', 'number=CHG1^ORnumber=CHG2').ranges).toBeUndefined();
+    expect(parseEncodedQuery('change_request', 'number=CHG1^NQnumber=CHG2').ranges).toBeUndefined();
+  });
+
+  it('SimState.query answers like a full scan for every kind of query', () => {
+    const clock = new ManualClock(new Date('2026-03-01T00:00:00Z'));
+    const state = new SimState(clock);
+    seedServiceNow(state, { seed: 9, changes: 120 });
+    // Rows sharing a second, and empty values, as bulk updates and sparse fields give.
+    const ids = [...state.table('change_request').keys()];
+    for (const id of ids.slice(0, 40)) state.update('change_request', id, { assigned_to: '' });
+    clock.advance(1000);
+    for (const id of ids.slice(10, 30)) state.update('change_request', id, { work_notes: 'bulk' });
+    const rows = [...state.table('change_request').values()];
+    const stamps = [...new Set(rows.map((r) => r.sys_updated_on!))].sort();
+    const random = seededRandom(17);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+    const fields = ['sys_updated_on', 'sys_id', 'number', 'assigned_to', 'state', 'risk'];
+    const valueOf = (field: string): string =>
+      random() < 0.15 ? '' : (pick(rows)[field] ?? '') + (random() < 0.2 ? '0' : '');
+    const term = (): string =>
+      `${pick(fields)}${pick(['=', '>', '>=', '<', '<=', '!=', 'ISEMPTY'])}${valueOf(pick(fields))}`;
+    const scan = (q: string) => {
+      const parsed = parseEncodedQuery('change_request', q);
+      return sortRows(
+        [...state.table('change_request').values()].filter(parsed.matches),
+        parsed.orders,
+      ).map((r) => r.sys_id);
+    };
+    let ranged = 0;
+    for (let i = 0; i < 600; i++) {
+      const terms = Array.from({ length: 1 + Math.floor(random() * 3) }, term);
+      // Polls' own shapes, then random AND / OR / NQ mixes, each with random orders.
+      const ts = pick(stamps);
+      const shapes = [
+        `sys_updated_on>=${ts}^ORDERBYsys_updated_on^ORDERBYsys_id`,
+        `sys_updated_on>${ts}^ORDERBYsys_updated_on^ORDERBYsys_id`,
+        `sys_updated_on=${ts}^sys_id>${pick(rows).sys_id}^ORDERBYsys_id`,
+        terms.join('^'),
+        terms.join('^OR'),
+        terms.join('^NQ'),
+      ];
+      const orders = pick([
+        '',
+        '^ORDERBYsys_updated_on',
+        '^ORDERBYDESCsys_updated_on',
+        '^ORDERBYnumber^ORDERBYDESCsys_id',
+        '^ORDERBYassigned_to',
+      ]);
+      const q = i % 6 < 3 ? shapes[i % 6]! : `${shapes[i % 6]!}${orders}`;
+      if (parseEncodedQuery('change_request', q).ranges) ranged += 1;
+      expect({ q, ids: state.query('change_request', q).map((r) => r.sys_id) }).toEqual({
+        q,
+        ids: scan(q),
+      });
+    }
+    expect(ranged).toBeGreaterThan(300);
+  });
+});
+
 describe('simulator seeder and faults', () => {
   it('the same seed gives the same records, sys_ids included', () => {
     const a = new SimState(new ManualClock());
