@@ -16,6 +16,11 @@
  * driver; raw records/s = the same record count over that insert time. The insert rate of
  * the `changes` and `links` rows alone is printed too.
  *
+ * Read floor, same run: support/read-pages.ts reads every page of every stream through the
+ * same connectors in a child process and applies nothing. Its time bounds what any
+ * backfill could reach against these simulators on this machine: at most records / floor
+ * records/s, and a ratio of at most raw insert time / floor time.
+ *
  * The simulators' share: the CPU time this process (which only serves the simulators
  * while the child runs) used during the backfill, from process.cpuUsage().
  * Runs on SQLite (temp file) and on MySQL/MariaDB at CHANGEBRIDGE_TEST_MYSQL_URL (default
@@ -32,7 +37,8 @@ import { seedJira } from '../../connectors/jira/simulator-seed.js';
 import { seedServiceNow } from '../../connectors/servicenow/simulator-seed.js';
 import { Database } from '../../src/store/index.js';
 import { startSimWorld, type SimWorld } from '../../test/support/sync-world.js';
-import { ensureBuilt, runCli, runCliOk } from './support/cli-process.js';
+import { ensureBuilt, runCli, runCliOk, runScript } from './support/cli-process.js';
+import type { ReadFloor } from './support/read-pages.js';
 import { countRows, rawInsert, readCanonical, rowCounts } from './support/raw-copy.js';
 import { benchConfigYaml, writeBenchConfig } from './support/sim-config.js';
 
@@ -253,6 +259,36 @@ function report(outcomes: Outcome[]): void {
   }
 }
 
+/** Reads every stream without applying anything (support/read-pages.ts), in a child. */
+async function readFloor(world: SimWorld): Promise<ReadFloor> {
+  const config = writeBenchConfig(benchConfigYaml(world, 'sqlite::memory:'));
+  const run = await runScript('scripts/bench/support/read-pages.ts', [config], { env: world.env });
+  const line = run.output.split('\n').find((l) => l.startsWith('{"streams"'));
+  if (run.code !== 0 || !line)
+    throw new Error(
+      `[bench] the read floor failed (exit ${run.code}):\n${run.output.slice(-4000)}`,
+    );
+  return JSON.parse(line) as ReadFloor;
+}
+
+function reportFloor(floor: ReadFloor, outcomes: Outcome[]): void {
+  const seconds = floor.ms / 1000;
+  console.log(
+    `\n  read floor: reading every page of every stream with the same connectors, applying nothing, ` +
+      `took ${seconds.toFixed(1)} s (` +
+      floor.streams
+        .map((s) => `${s.stream} ${s.records} in ${(s.ms / 1000).toFixed(1)} s`)
+        .join(', ') +
+      `)`,
+  );
+  console.log(
+    `    so no backfill against these simulators could pass ${((2 * N) / seconds).toFixed(0)} records/s here; ` +
+      outcomes
+        .map((o) => `${o.dialect} ratio at most ${(o.rawSeconds / seconds).toFixed(3)}`)
+        .join(', '),
+  );
+}
+
 export default async function main(): Promise<void> {
   ensureBuilt();
   console.log(
@@ -270,10 +306,13 @@ export default async function main(): Promise<void> {
         `${world.jira.state.issues.size} issues`,
     );
     const outcomes = [await sqlite(world)];
+    console.log('  read floor: reading every page, applying nothing…');
+    const floor = await readFloor(world);
     const maria = await mariadb(world);
     if (typeof maria === 'string') console.log(`  MySQL/MariaDB: ${maria}`);
     else outcomes.push(maria);
     report(outcomes);
+    reportFloor(floor, outcomes);
   } finally {
     await world.close();
   }

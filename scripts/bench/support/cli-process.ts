@@ -46,10 +46,26 @@ export function runCli(
   args: string[],
   opts: { env: Record<string, string>; cwd?: string },
 ): Promise<CliRun> {
-  const nodeArgs = (process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const cli = process.env.BENCH_CLI === 'src' ? ['--import', tsx, entry] : [builtEntry];
+  return runNode([...cli, ...args], opts);
+}
+
+/** A TypeScript script of this repository (through tsx) as a child process, like runCli. */
+export function runScript(
+  script: string,
+  args: string[],
+  opts: { env: Record<string, string>; cwd?: string },
+): Promise<CliRun> {
+  return runNode(['--import', tsx, join(repoRoot, script), ...args], opts);
+}
+
+function runNode(
+  argv: string[],
+  opts: { env: Record<string, string>; cwd?: string },
+): Promise<CliRun> {
+  const nodeArgs = (process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const started = performance.now();
-  const child = spawn(process.execPath, [...nodeArgs, ...cli, ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, ...argv], {
     cwd: opts.cwd ?? repoRoot,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
