@@ -6,38 +6,17 @@ import { REPORT_FORMATS, type ReportFormat } from '../../report/integrity.js';
 import { reportSettings } from '../../report/options.js';
 import { writeReport } from '../../report/write-report.js';
 import { ChangebridgeError, systemClock } from '../../runtime/index.js';
+import { parseIsoInstant } from '../../util/instant.js';
 import { EXIT } from '../errors.js';
 import { write, type CliIo, type GlobalOptions } from '../io.js';
 
 const DAY_MS = 86_400_000;
 const DEFAULT_DAYS = 30;
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})?$/;
-
-/**
- * An ISO date — the start of that UTC day, or with `endOfDay` its last millisecond, so
- * `--to 2026-11-30` includes the 30th — or an ISO date-time (UTC unless it names a zone).
- */
-export function parseReportInstant(value: string, endOfDay: boolean): Date | null {
-  const text = value.trim();
-  let iso: string;
-  if (ISO_DATE.test(text)) iso = `${text}T${endOfDay ? '23:59:59.999' : '00:00:00.000'}Z`;
-  else if (ISO_TIME.test(text))
-    iso = /(Z|[+-]\d{2}:?\d{2})$/.test(text)
-      ? text.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')
-      : `${text}Z`;
-  else return null;
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return null;
-  // Date.parse rolls 2026-02-30 over to March 2: a day that does not exist is refused.
-  const offset = /[+-]\d{2}:?\d{2}$/.test(text);
-  if (!offset && new Date(ms).toISOString().slice(0, 10) !== text.slice(0, 10)) return null;
-  return new Date(ms);
-}
 
 function instant(option: string, endOfDay: boolean) {
   return (value: string): Date => {
-    const at = parseReportInstant(value, endOfDay);
+    // A bare date ends at its last millisecond for --to, so `--to 2026-11-30` includes the 30th.
+    const at = parseIsoInstant(value, { endOfDay });
     if (!at) {
       throw new InvalidArgumentError(
         `${option} "${value}" is not an ISO date or date-time (2026-11-01, 2026-11-01T12:00Z)`,

@@ -399,6 +399,8 @@ describeEachDatabase('governance commands on a synced story', (dialect) => {
         ['x', '2020-01-01', '"2020-01-01" (2020-01-01T00:00:00.000Z) is not in the future'],
         ['  ', '7d', '--reason is empty'],
         ['x', 'soon', '"soon" is neither a date'],
+        // A day the calendar does not have is refused, not rolled over to March 2.
+        ['x', '2099-02-30', '"2099-02-30" is neither a date'],
       ];
       for (const [reason, until, error] of cases) {
         const r = await cli([
