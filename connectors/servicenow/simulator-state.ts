@@ -153,9 +153,9 @@ export class SimState {
     // `sys_updated_on>…`) reads only the block of the sorted rows it admits, as an
     // instance's index does.
     const first = parsed.orders[0];
-    const ordered = this.ordered(table, parsed.orders);
     const onFirst = first ? (parsed.ranges ?? []).filter((r) => r.field === first.field) : [];
     if (onFirst.length > 0) {
+      const ordered = this.ordered(table, parsed.orders);
       let from = 0;
       let to = ordered.length;
       for (const r of onFirst) {
@@ -177,7 +177,7 @@ export class SimState {
       const { from, to } = rangeBlock(index, equal, false);
       return sortRows(index.slice(from, to).filter(parsed.matches), parsed.orders);
     }
-    return ordered.filter(parsed.matches);
+    return this.ordered(table, parsed.orders).filter(parsed.matches);
   }
 
   private ordered(table: TableName, orders: ReturnType<typeof parseEncodedQuery>['orders']): Row[] {
