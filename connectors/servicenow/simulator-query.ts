@@ -135,7 +135,7 @@ function rangeTerm(fields: Record<string, FieldDef>, term: string): RangeTerm | 
  * rows sorted ascending by the field (an empty value sorts first and never satisfies a
  * range), so the admitted rows form one block that two binary searches find.
  */
-export function rangeZone(r: RangeTerm, value: string): 0 | 1 | 2 {
+function rangeZone(r: RangeTerm, value: string): 0 | 1 | 2 {
   if (value === '') return r.op === '=' && r.value === '' ? 1 : 0;
   if (r.op === '=' && r.value === '') return 2;
   const c = value < r.value ? -1 : value > r.value ? 1 : 0;
