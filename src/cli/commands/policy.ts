@@ -2,13 +2,13 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { governanceSettings, governanceFromConfig } from '../../composition/governance.js';
 import {
   listRuleSets,
-  parseInstant,
   replayPolicies,
   type ReplayEntry,
   type ReplayReport,
 } from '../../composition/governance/index.js';
 import { loadAppConfig, openApp } from '../../main.js';
 import { ChangebridgeError, systemClock } from '../../runtime/index.js';
+import { parseIsoInstant } from '../../util/instant.js';
 import { EXIT } from '../errors.js';
 import { write, type CliIo, type GlobalOptions } from '../io.js';
 
@@ -114,7 +114,7 @@ export function registerPolicy(
 
 function instant(option: string) {
   return (value: string): Date => {
-    const at = parseInstant(value);
+    const at = parseIsoInstant(value);
     if (!at) {
       throw new InvalidArgumentError(
         `${option} "${value}" is not an ISO date or date-time (2026-11-01, 2026-11-01T12:00Z)`,

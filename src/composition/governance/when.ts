@@ -1,4 +1,4 @@
-/** Instants and durations given on the command line (`waive --until`, `policy replay`). */
+/** `waive --until`: an instant or a duration from now, given on the command line. */
 import { parseIsoInstant } from '../../util/instant.js';
 
 const DURATION = /^(\d{1,6})([mhdw])$/;
@@ -15,10 +15,5 @@ export function parseUntil(value: string, now: Date): Date | null {
     const [, n, unit] = duration as unknown as [string, string, keyof typeof UNIT_MS];
     return new Date(now.getTime() + Number(n) * UNIT_MS[unit]);
   }
-  return parseInstant(text);
-}
-
-/** An ISO date (midnight UTC) or date-time (UTC unless it names a zone); null otherwise. */
-export function parseInstant(value: string): Date | null {
-  return parseIsoInstant(value);
+  return parseIsoInstant(text);
 }
