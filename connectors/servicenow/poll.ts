@@ -25,6 +25,9 @@ import { addSeconds, formatSnTime, parseSnTime } from './time.js';
  *  - after it:         `sys_updated_on>=<ts>^ORDERBYsys_updated_on^ORDERBYsys_id`, skipping
  *    rows at or before the position (`>` once the second has been drained).
  *
+ * A full page is followed by both: the drain of its last second and, sent at the same
+ * time, the `>` query after that second (its answer is used once the drain is done).
+ *
  * Every pass starts `overlapSeconds` before the stored cursor (late commits, clock skew);
  * the inbox drops what it already has. The stored cursor never passes the signpost: the
  * second the run started (rows stamped in it may still appear with lower sys_ids).
@@ -69,19 +72,25 @@ async function* pollPages(
   // that second); `>=` would refetch the whole crowded second, so page it by sys_id.
   // 'from': `>=` position.ts (first query of a pass). 'after': `>` position.ts.
   let mode: 'drain' | 'from' | 'after' = position.id !== '' ? 'drain' : 'from';
+  // The `>` query that follows a drain depends only on position.ts, which a drain never
+  // moves: it is sent together with the drain, so both answers travel while the caller
+  // applies the page before, instead of one round trip after the other. A drain that fills
+  // a page leaves it unused (the next drain sends a fresh one: rows may change meanwhile).
+  let ahead: { ts: string; records: Promise<SnRecord[]> } | undefined;
   while (!options.signal?.aborted) {
-    const q = query(def.table);
-    if (def.filter) q.where(def.filter.field, '=', def.filter.value);
-    if (mode === 'drain') {
-      q.where('sys_updated_on', '=', position.ts)
-        .where('sys_id', '>', position.id)
-        .orderBy('sys_id');
+    let records: SnRecord[];
+    if (mode === 'after' && ahead?.ts === position.ts) {
+      records = await ahead.records;
+      ahead = undefined;
     } else {
-      q.where('sys_updated_on', mode === 'after' ? '>' : '>=', position.ts)
-        .orderBy('sys_updated_on')
-        .orderBy('sys_id');
+      ahead = undefined;
+      if (mode === 'drain') {
+        const next = fetchPage(deps, def, pageQuery(def, 'after', position), options.signal);
+        next.catch(() => undefined); // a failure surfaces where the answer is used, if it is
+        ahead = { ts: position.ts, records: next };
+      }
+      records = await fetchPage(deps, def, pageQuery(def, mode, position), options.signal);
     }
-    const records = await fetchPage(deps, def, q, options.signal);
     const fresh = records.filter((r) => comparePositions(positionOf(r), position) > 0);
     const full = records.length >= deps.pageSize;
     const last = records[records.length - 1];
@@ -96,6 +105,25 @@ async function* pollPages(
     // A full page ends inside a second: drain it. A drained second: move past it.
     mode = full ? 'drain' : 'after';
   }
+}
+
+function pageQuery(
+  def: StreamDef,
+  mode: 'drain' | 'from' | 'after',
+  position: CursorPosition,
+): EncodedQuery {
+  const q = query(def.table);
+  if (def.filter) q.where(def.filter.field, '=', def.filter.value);
+  if (mode === 'drain') {
+    return q
+      .where('sys_updated_on', '=', position.ts)
+      .where('sys_id', '>', position.id)
+      .orderBy('sys_id');
+  }
+  return q
+    .where('sys_updated_on', mode === 'after' ? '>' : '>=', position.ts)
+    .orderBy('sys_updated_on')
+    .orderBy('sys_id');
 }
 
 async function fetchPage(

@@ -168,3 +168,46 @@ describe('ServiceNow poll cursor floor', () => {
     }
   });
 });
+
+describe('ServiceNow poll round trips', () => {
+  it('after a full page, sends the drain of its last second and the next query together', async () => {
+    const h4 = await startHarness({ sim: { clock }, connector: { pageSize: 3 } });
+    try {
+      for (let i = 0; i < 7; i++) {
+        h4.sim.state.insert(
+          'incident',
+          {},
+          { at: new Date(Date.UTC(2026, 2, 1, 10, i)), silent: true },
+        );
+      }
+      const pages = stream(h4.connector, 'incident').poll(null, { startedAt: clock.now() });
+      const it = pages[Symbol.asyncIterator]();
+      const first = await it.next();
+      expect(first.value?.events).toHaveLength(3);
+      expect(h4.sim.requestCount).toBe(1);
+      // Every answer from now on takes 2 s. Sent one after the other, the drain's answer
+      // would come before the next query left; sent together, both arrive at once.
+      h4.sim.injectFault({ rate: 1, method: 'GET', fault: { kind: 'delay', ms: 2000 } });
+      const second = it.next();
+      const sentBoth = Date.now() + 1000;
+      while (h4.sim.requestCount < 3 && Date.now() < sentBoth)
+        await new Promise((r) => setTimeout(r, 10));
+      expect(h4.sim.requestCount).toBe(3);
+      h4.sim.clearFaults();
+      expect((await second).value?.events).toHaveLength(3);
+      const rest: number[] = [];
+      for (let r = await it.next(); !r.done; r = await it.next()) rest.push(r.value.events.length);
+      expect(rest).toEqual([1]);
+      const queries = h4.sim.requests.map((r) => r.query.sysparm_query ?? '');
+      // The drain (`=` its last second) found nothing; the `>` query sent with it was used.
+      expect(
+        queries.filter((q) => q.startsWith('sys_updated_on=2026-03-01 10:02:00')),
+      ).toHaveLength(1);
+      expect(
+        queries.filter((q) => q.startsWith('sys_updated_on>2026-03-01 10:02:00')),
+      ).toHaveLength(1);
+    } finally {
+      await h4.stop();
+    }
+  });
+});
