@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../util/sha256.js';
 import { canonicalJson } from '../model/index.js';
 
 /**
@@ -23,7 +23,7 @@ export function auditHash(input: HashInput): string {
     `[${JSON.stringify(input.prevHash)},${input.seq},${JSON.stringify(input.at.toISOString())},` +
     `${JSON.stringify(input.actor)},${JSON.stringify(input.action)},${JSON.stringify(input.subject)},` +
     `${input.dataJson}]`;
-  return createHash('sha256').update(preimage, 'utf8').digest('hex');
+  return sha256Hex(preimage);
 }
 
 /** Canonical JSON of event data; the exact text that is stored and hashed. */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../util/sha256.js';
 import type { CompiledMapping } from '../mapping/index.js';
 import { canonicalJson, type SystemName } from '../model/index.js';
 
@@ -51,7 +51,7 @@ export function sameValue(a: unknown, b: unknown): boolean {
 export function projectionHash(names: readonly string[], values: Record<string, unknown>): string {
   const picked: Record<string, unknown> = {};
   for (const n of [...names].sort()) picked[n] = jsonValue(values[n]);
-  return createHash('sha256').update(canonicalJson(picked)).digest('hex');
+  return sha256Hex(canonicalJson(picked));
 }
 
 export interface FieldConflict {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../util/sha256.js';
 import type { Link } from '../model/index.js';
 
 /** Shapes and keys shared by the planner's parts. */
@@ -18,7 +18,7 @@ export interface PlannedCommand {
 const short = (hash: string) => hash.slice(0, 16);
 
 export function digest(value: string): string {
-  return createHash('sha256').update(value).digest('hex');
+  return sha256Hex(value);
 }
 
 export function commandKey(link: Link, aspect: string, desired: string): string {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../util/sha256.js';
 import { sourceId, type SourceEvent, type SystemName } from '../model/index.js';
 
 /**
@@ -97,7 +97,7 @@ export function embeddedUser(record: unknown, userId: string): UserDetails | nul
 
 /** A UUID (version 5 layout) derived from a name: the same record always gets the same id. */
 export function nameUuid(name: string): string {
-  const h = createHash('sha256').update(name).digest('hex');
+  const h = sha256Hex(name);
   const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
