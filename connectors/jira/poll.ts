@@ -63,15 +63,28 @@ export function createIssueStream(
       let max = from;
       let token: string | undefined;
       let rewindTo: IssueCursor | null = null;
-      do {
-        if (pollOptions.signal?.aborted) return;
-        const res = await deps.client.searchJql({
+      // A page asked for ahead may be left unread (a rewind, a stop): its failure, if any,
+      // surfaces only where it is awaited, never as an unhandled rejection.
+      const search = (nextPageToken?: string) => {
+        const page = deps.client.searchJql({
           jql,
           maxResults: options.pageSize,
           fields,
           expand: 'changelog',
-          ...(token ? { nextPageToken: token } : {}),
+          ...(nextPageToken ? { nextPageToken } : {}),
         });
+        page.catch(() => undefined);
+        return page;
+      };
+      let next = search();
+      do {
+        if (pollOptions.signal?.aborted) return;
+        const res = await next;
+        token = res.isLast === false && res.nextPageToken ? res.nextPageToken : undefined;
+        // The next page's token is known now: ask for that page at once, so Jira works on it
+        // while this page is read (changelogs, events) and applied. Paging by token allows
+        // one page in flight, no more.
+        if (token) next = search(token);
         const before = max;
         const events: SourceEvent[] = [];
         for (const raw of res.issues) {
@@ -91,7 +104,6 @@ export function createIssueStream(
           const at: IssueCursor = { updatedMs: updated.getTime(), id: raw.id };
           if (compareCursor(at, max) > 0) max = at;
         }
-        token = res.isLast === false && res.nextPageToken ? res.nextPageToken : undefined;
         if (rewindTo) {
           deps.logger.info('jira.poll.drift', {
             connection: options.connection,

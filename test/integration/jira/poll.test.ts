@@ -151,3 +151,34 @@ describeEachDatabase('jira incremental poll over 5,000 issues', (dialect) => {
     );
   });
 });
+
+describe('jira poll round trips', () => {
+  it('asks for the next page as soon as a page arrives, one page ahead and no more', async () => {
+    const ctx = await startJira({}, { startFrom: new Date('2000-01-01T00:00:00Z') });
+    try {
+      seedJira(ctx.sim.state, { seed: 7, issues: 250, projects: ['OPS', 'PAY'] });
+      const searches: number[] = [];
+      ctx.sim.beforeHandle = (_method, path) => {
+        if (path === '/rest/api/3/search/jql') searches.push(Date.now());
+      };
+      const pages = ctx.jira.streams[0]!.poll(null, { startedAt: new Date('2100-01-01') });
+      const it = pages[Symbol.asyncIterator]();
+      const first = await it.next();
+      expect(first.value?.events).toHaveLength(100);
+      // Nobody has asked for the second page yet: it was asked for when the first arrived.
+      const deadline = Date.now() + 1000;
+      while (searches.length < 2 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 10));
+      await new Promise((r) => setTimeout(r, 50));
+      expect(searches).toHaveLength(2);
+      const rest: number[] = [];
+      for (let r = await it.next(); !r.done; r = await it.next()) rest.push(r.value.events.length);
+      expect(rest).toEqual([100, 50]);
+      // Three pages, three searches: the last page (isLast) asks for nothing more.
+      expect(searches).toHaveLength(3);
+    } finally {
+      ctx.sim.beforeHandle = undefined;
+      await ctx.sim.stop();
+    }
+  });
+});
