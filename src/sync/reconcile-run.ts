@@ -165,6 +165,17 @@ export async function runReconcile(
           scanned.has(f.changeId) &&
           (typeof f.evidence.record !== 'string' || judged.has(f.evidence.record)),
     );
+    // A drift found again after it was resolved re-opens its finding (same id, first seen
+    // kept): the resolved rows of what this run found are read back for the diff.
+    const freshIds = fresh.map((f) => f.id);
+    for (let i = 0; i < freshIds.length; i += 500) {
+      const resolved = await store.db.with(undefined, (m) =>
+        m.getRepository<Finding>('Finding').find({
+          where: { id: In(freshIds.slice(i, i + 500)), status: 'resolved' },
+        }),
+      );
+      inScope.push(...resolved);
+    }
     const diff = diffFindings(inScope, fresh, new Set(DRIFT_POLICIES), now);
     run.found = found.length;
     run.opened = diff.transitions.filter(

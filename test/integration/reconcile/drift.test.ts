@@ -156,6 +156,38 @@ describeEachDatabase('reconcile: drift on the simulators', (dialect) => {
     const again = await h.runtime.reconcile();
     expect(byPolicy(again.findings)).toEqual({ 'drift-orphan': 1, 'unauthorised-change': 2 });
     expect(again.resolved).toBe(2);
+
+    // The same drift again, after it was resolved: its finding re-opens (same id, first
+    // seen kept) and the audit says so.
+    const [resolved] = await h.app.store.findings.find({ policy: 'drift-field' });
+    expect(resolved).toMatchObject({ status: 'resolved' });
+    sn().update(
+      'change_request',
+      tls.sysId,
+      { short_description: 'Rotate edge TLS certs (edited again)' },
+      { at: new Date(), user: 'admin' },
+    );
+    const third = await h.runtime.reconcile();
+    expect(byPolicy(third.findings)).toEqual({
+      'drift-field': 1,
+      'drift-orphan': 1,
+      'unauthorised-change': 2,
+    });
+    expect(third.opened).toBe(1);
+    const reopened = await h.app.store.findings.find({ policy: 'drift-field' });
+    expect(reopened).toHaveLength(1);
+    expect(reopened[0]).toMatchObject({
+      id: resolved!.id,
+      status: 'open',
+      resolvedAt: null,
+      firstSeenAt: resolved!.firstSeenAt,
+    });
+    const actions = (await h.app.store.db.dataSource.query(
+      'SELECT action FROM audit_events WHERE action LIKE ? ORDER BY seq',
+      ['finding.%'],
+    )) as { action: string }[];
+    expect(actions.filter((a) => a.action === 'finding.reopened')).toHaveLength(1);
+    expect((await h.app.audit.verify()).ok).toBe(true);
   });
 
   it('--dry-run reports the same and stores nothing', async () => {
