@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../util/sha256.js';
 
 /**
  * A report's own digest (docs/reports.md, "Integrity"). A file cannot contain the hash of
@@ -24,10 +24,6 @@ export interface CsvSeal extends ReportSeal {
 }
 
 export const csvSealPath = (csvPath: string): string => `${csvPath}.seal.json`;
-
-export function sha256Hex(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
-}
 
 export function sealReport(text: string): { text: string; sha256: string } {
   if (!text.includes(REPORT_DIGEST_PLACEHOLDER)) {

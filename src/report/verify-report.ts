@@ -6,10 +6,10 @@ import {
   csvSealPath,
   formatOf,
   readSeal,
-  sha256Hex,
   type ReportFormat,
   type ReportSeal,
 } from './integrity.js';
+import { sha256Hex } from '../util/sha256.js';
 
 /**
  * `audit verify --report <file>` (docs/reports.md, "Integrity"): the report still has the

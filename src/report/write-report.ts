@@ -6,10 +6,10 @@ import {
   csvSealPath,
   REPORT_DIGEST_PLACEHOLDER,
   sealReport,
-  sha256Hex,
   type CsvSeal,
   type ReportFormat,
 } from './integrity.js';
+import { sha256Hex } from '../util/sha256.js';
 import { renderJson } from './json.js';
 import type { ReportData } from './model.js';
 
