@@ -23,13 +23,22 @@
  *
  * The simulators' share: the CPU time this process (which only serves the simulators
  * while the child runs) used during the backfill, from process.cpuUsage().
+ *
+ * CPU budget, same run, SQLite: any backfill has to do at least the read floor's reading
+ * (its CPU time, start-up excluded), make the simulators serve those pages (this
+ * process's CPU time during the read floor) and write the rows (the raw insert's CPU
+ * time; better-sqlite3 runs in this process). To reach the target ratio the backfill may
+ * take 1 / ratio × the raw insert's time, start-up included; on every core that leaves
+ * cores × (that − start-up) − the sum for everything else it does (mapping, merging, the
+ * audit chain, planning, SQL beyond a raw insert), next to the CPU the backfill used
+ * (/proc) minus the same three.
  * Runs on SQLite (temp file) and on MySQL/MariaDB at CHANGEBRIDGE_TEST_MYSQL_URL (default
  * mysql://root@127.0.0.1:3306/, fresh databases created and dropped), skipped with a
  * message when unreachable. Numbers are printed; a missed target does not fail the run.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import mysql from 'mysql2/promise';
@@ -55,12 +64,16 @@ interface Outcome {
   /** Sum of the per-stream times the backfill printed (no process start-up). */
   streamSeconds: number;
   rawSeconds: number;
+  /** CPU time of the raw insert in this process (all of it on SQLite, the client's on MySQL). */
+  rawCpuSeconds: number;
   rawRows: number;
   rawTables: Record<string, number>;
   /** Insert time and row count of the changes and links rows alone. */
   rawCoreSeconds: number;
   rawCoreRows: number;
   peakRssMb: number;
+  /** CPU seconds the backfill process used (user + system, all threads). */
+  cpuSeconds: number;
   exitCode: number | string;
   counts: Record<string, unknown>;
   streams: string[];
@@ -115,7 +128,9 @@ async function measure(
   const counts = await countRows(url, COUNTED);
   const rows = await readCanonical(url);
   await migrateFresh(rawUrl);
+  const rawCpu = process.cpuUsage();
   const rawMs = await rawInsert(rawUrl, rows);
+  const rawCpuUsed = process.cpuUsage(rawCpu);
   await migrateFresh(coreUrl);
   const core = { changes: rows.changes, links: rows.links };
   const rawCoreMs = await rawInsert(coreUrl, core);
@@ -125,11 +140,13 @@ async function measure(
     seconds: run.ms / 1000,
     streamSeconds,
     rawSeconds: rawMs / 1000,
+    rawCpuSeconds: (rawCpuUsed.user + rawCpuUsed.system) / 1e6,
     rawRows: Object.values(rowCounts(rows)).reduce((a, b) => a + b, 0),
     rawTables: rowCounts(rows),
     rawCoreSeconds: rawCoreMs / 1000,
     rawCoreRows: rows.changes.length + rows.links.length,
     peakRssMb: run.peakRssMb,
+    cpuSeconds: run.cpuSeconds,
     exitCode: run.code,
     counts,
     streams,
@@ -259,19 +276,26 @@ function report(outcomes: Outcome[]): void {
   }
 }
 
+interface Floor extends ReadFloor {
+  /** CPU time this process (the simulators) used while the child read. */
+  simCpuMs: number;
+}
+
 /** Reads every stream without applying anything (support/read-pages.ts), in a child. */
-async function readFloor(world: SimWorld): Promise<ReadFloor> {
+async function readFloor(world: SimWorld): Promise<Floor> {
   const config = writeBenchConfig(benchConfigYaml(world, 'sqlite::memory:'));
+  const cpu = process.cpuUsage();
   const run = await runScript('scripts/bench/support/read-pages.ts', [config], { env: world.env });
+  const simCpu = process.cpuUsage(cpu);
   const line = run.output.split('\n').find((l) => l.startsWith('{"streams"'));
   if (run.code !== 0 || !line)
     throw new Error(
       `[bench] the read floor failed (exit ${run.code}):\n${run.output.slice(-4000)}`,
     );
-  return JSON.parse(line) as ReadFloor;
+  return { ...(JSON.parse(line) as ReadFloor), simCpuMs: (simCpu.user + simCpu.system) / 1000 };
 }
 
-function reportFloor(floor: ReadFloor, outcomes: Outcome[]): void {
+function reportFloor(floor: Floor, outcomes: Outcome[]): void {
   const seconds = floor.ms / 1000;
   console.log(
     `\n  read floor: reading every page of every stream with the same connectors, applying nothing, ` +
@@ -286,6 +310,26 @@ function reportFloor(floor: ReadFloor, outcomes: Outcome[]): void {
       outcomes
         .map((o) => `${o.dialect} ratio at most ${(o.rawSeconds / seconds).toFixed(3)}`)
         .join(', '),
+  );
+  const sqlite = outcomes.find((o) => o.dialect === 'SQLite');
+  if (!sqlite) return;
+  const cores = availableParallelism();
+  const reading = floor.cpuMs / 1000;
+  const serving = floor.simCpuMs / 1000;
+  const fixed = reading + serving + sqlite.rawCpuSeconds;
+  const startUp = sqlite.seconds - sqlite.streamSeconds;
+  const allowed = sqlite.rawSeconds / TARGET.ratio;
+  const left = cores * (allowed - startUp) - fixed;
+  const used = sqlite.cpuSeconds - reading - sqlite.rawCpuSeconds;
+  console.log(
+    `  CPU budget (SQLite): reading ${reading.toFixed(1)} s + simulators serving it ${serving.toFixed(1)} s ` +
+      `+ raw insert ${sqlite.rawCpuSeconds.toFixed(1)} s = ${fixed.toFixed(1)} s of CPU any backfill needs. ` +
+      `Ratio ${TARGET.ratio} allows ${allowed.toFixed(1)} s, ${startUp.toFixed(1)} s of it start-up;`,
+  );
+  console.log(
+    `    on ${cores} cores, perfectly shared, that leaves ${left.toFixed(1)} s of CPU for all other work ` +
+      `(mapping, merging, audit chain, planning, SQL beyond the raw insert); ` +
+      `this backfill used ${sqlite.cpuSeconds.toFixed(1)} s of CPU, ${used.toFixed(1)} s beyond reading and the raw insert`,
   );
 }
 

@@ -12,7 +12,9 @@ import { pathToFileURL } from 'node:url';
  *
  * Peak RSS is sampled from /proc/<pid>/status every 100 ms: VmHWM (the kernel's high-water
  * mark) and VmRSS, keeping the largest seen. VmHWM vanishes with the process, so growth in
- * the last < 100 ms before exit can be missed; on a run of seconds that is noise.
+ * the last < 100 ms before exit can be missed; on a run of seconds that is noise. CPU time
+ * (user + system, all threads) is read from /proc/<pid>/stat at the same samples, so the
+ * last < 100 ms of it is missed the same way.
  * BENCH_CHILD_NODE_ARGS (space-separated, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") is
  * passed to the child's node, for profiling.
  */
@@ -27,8 +29,26 @@ export interface CliRun {
   ms: number;
   /** Largest VmHWM / VmRSS seen while it ran, in MiB (NaN when /proc was unreadable). */
   peakRssMb: number;
+  /** CPU seconds (user + system) at the last sample before exit (NaN without /proc). */
+  cpuSeconds: number;
   /** stdout + stderr. */
   output: string;
+}
+
+let ticksPerSecond: number | undefined;
+
+/** utime + stime of a live process, in seconds (NaN when /proc is unreadable). */
+function cpuSecondsOf(pid: number): number {
+  try {
+    ticksPerSecond ??=
+      Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+  } catch {
+    return Number.NaN; // gone already
+  }
 }
 
 function rssKb(pid: number): number {
@@ -74,8 +94,12 @@ function runNode(
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
   let peakKb = 0;
+  let cpuSeconds = Number.NaN;
   const sample = (): void => {
-    if (child.pid !== undefined) peakKb = Math.max(peakKb, rssKb(child.pid));
+    if (child.pid === undefined) return;
+    peakKb = Math.max(peakKb, rssKb(child.pid));
+    const cpu = cpuSecondsOf(child.pid);
+    if (!Number.isNaN(cpu)) cpuSeconds = cpu;
   };
   const timer = setInterval(sample, 100);
   return new Promise((done, fail) => {
@@ -92,6 +116,7 @@ function runNode(
           code: code ?? signal ?? -1,
           ms,
           peakRssMb: peakKb > 0 ? peakKb / 1024 : Number.NaN,
+          cpuSeconds,
           output,
         }),
       );
