@@ -1,4 +1,5 @@
 import type { Change } from '../model/index.js';
+import type { OutboxCommand } from '../store/index.js';
 import type { ApplyContext } from './context.js';
 import type { PolicyHook } from './policy-hook.js';
 import { changeById, flush, linksOfChange } from './tx-cache.js';
@@ -20,6 +21,7 @@ export async function planTouched(ctx: ApplyContext, policy: PolicyHook): Promis
     if (change) changes.push(change);
   }
   const governed = await policy.govern(ctx, changes);
+  const planned: { change: Change; cmd: OutboxCommand; supersedes: string | null }[] = [];
   for (const change of changes) {
     const links = await linksOfChange(ctx, change.id);
     const g = governed.get(change.id);
@@ -31,18 +33,29 @@ export async function planTouched(ctx: ApplyContext, policy: PolicyHook): Promis
       createFrom: ctx.createFrom.get(change.id) ?? null,
       ...(g ? { findings: g.active, codeChanges: g.loaded.context.codeChanges } : {}),
     });
-    for (const { supersedes, ...cmd } of commands) {
-      if (!(await store.syncRows.enqueue(m, cmd, now))) continue;
-      enqueued += 1;
-      if (supersedes)
-        await store.outbox.supersede(change.id, supersedes, cmd.idempotencyKey, now, m);
-      ctx.logger.debug('sync.planned', {
-        change: change.key,
-        operation: cmd.operation,
-        target: cmd.target,
-        idempotencyKey: cmd.idempotencyKey,
-      });
-    }
+    for (const { supersedes, ...cmd } of commands) planned.push({ change, cmd, supersedes });
+  }
+  const inserted = await store.syncRows.enqueueMany(
+    m,
+    planned.map((p) => p.cmd),
+    now,
+  );
+  const fresh = planned.filter((p) => inserted.delete(p.cmd.idempotencyKey));
+  // Inserted all at once, so only the last fresh command of a change's record and aspect
+  // supersedes the others (the plan has one per aspect; were there two, this still ends
+  // as enqueueing them one after another would).
+  const last = new Map<string, OutboxCommand>();
+  for (const p of fresh) if (p.supersedes) last.set(`${p.change.id} ${p.supersedes}`, p.cmd);
+  for (const { change, cmd, supersedes } of fresh) {
+    enqueued += 1;
+    if (supersedes && last.get(`${change.id} ${supersedes}`) === cmd)
+      await store.outbox.supersede(change.id, supersedes, cmd.idempotencyKey, now, m);
+    ctx.logger.debug('sync.planned', {
+      change: change.key,
+      operation: cmd.operation,
+      target: cmd.target,
+      idempotencyKey: cmd.idempotencyKey,
+    });
   }
   enqueued += await planGateAnswers(ctx, policy, changes);
   for (const finding of ctx.findings) await store.findings.upsert(finding, m);

@@ -95,21 +95,8 @@ export class SyncRows {
 
   /** Inserts unless the idempotency key exists; true when it was inserted. */
   async enqueue(m: EntityManager, cmd: OutboxCommand, now: Date): Promise<boolean> {
-    const at = this.db.sqlDate(now);
-    const sql =
-      'INSERT INTO outbox_commands (idempotency_key, change_id, target_system, connection, operation, target, payload, status, attempts, next_attempt_at, created_at) ' +
-      "VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)";
-    const params = [
-      cmd.idempotencyKey,
-      cmd.changeId,
-      cmd.targetSystem,
-      cmd.connection,
-      cmd.operation,
-      cmd.target,
-      JSON.stringify(cmd.payload ?? null),
-      at,
-      at,
-    ];
+    const sql = `${OUTBOX_INSERT} ${OUTBOX_VALUES}`;
+    const params = outboxParams(cmd, this.db.sqlDate(now));
     if (this.db.dialect === 'sqlite') {
       return (await affected(m, `${sql} ON CONFLICT (idempotency_key) DO NOTHING`, params)) === 1;
     }
@@ -121,4 +108,68 @@ export class SyncRows {
       throw error;
     }
   }
+
+  /**
+   * `enqueue` for many commands: the idempotency keys already stored are read with IN
+   * queries and the rest inserted 100 per statement. Returns the keys it inserted (a key
+   * given twice is inserted once). Should another replica insert one of them meanwhile,
+   * that statement fails whole and its commands go through `enqueue` one by one.
+   */
+  async enqueueMany(
+    m: EntityManager,
+    cmds: readonly OutboxCommand[],
+    now: Date,
+  ): Promise<Set<string>> {
+    const inserted = new Set<string>();
+    if (cmds.length === 0) return inserted;
+    const seen = new Set<string>();
+    const keys = [...new Set(cmds.map((c) => c.idempotencyKey))];
+    for (let i = 0; i < keys.length; i += 500) {
+      const chunk = keys.slice(i, i + 500);
+      const rows = (await m.query(
+        `SELECT idempotency_key FROM outbox_commands WHERE idempotency_key IN (${chunk.map(() => '?').join(',')})`,
+        chunk,
+      )) as { idempotency_key: string }[];
+      for (const r of rows) seen.add(r.idempotency_key);
+    }
+    const fresh: OutboxCommand[] = [];
+    for (const c of cmds) {
+      if (seen.has(c.idempotencyKey)) continue;
+      seen.add(c.idempotencyKey);
+      fresh.push(c);
+    }
+    const at = this.db.sqlDate(now);
+    for (let i = 0; i < fresh.length; i += 100) {
+      const part = fresh.slice(i, i + 100);
+      try {
+        await m.query(
+          `${OUTBOX_INSERT} ${part.map(() => OUTBOX_VALUES).join(', ')}`,
+          part.flatMap((c) => outboxParams(c, at)),
+        );
+        for (const c of part) inserted.add(c.idempotencyKey);
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        for (const c of part) if (await this.enqueue(m, c, now)) inserted.add(c.idempotencyKey);
+      }
+    }
+    return inserted;
+  }
+}
+
+const OUTBOX_INSERT =
+  'INSERT INTO outbox_commands (idempotency_key, change_id, target_system, connection, operation, target, payload, status, attempts, next_attempt_at, created_at) VALUES';
+const OUTBOX_VALUES = "(?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)";
+
+function outboxParams(cmd: OutboxCommand, at: Date | string): unknown[] {
+  return [
+    cmd.idempotencyKey,
+    cmd.changeId,
+    cmd.targetSystem,
+    cmd.connection,
+    cmd.operation,
+    cmd.target,
+    JSON.stringify(cmd.payload ?? null),
+    at,
+    at,
+  ];
 }

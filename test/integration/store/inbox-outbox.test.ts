@@ -1,4 +1,4 @@
-import { createStore, Database, type Store } from '../../../src/store/index.js';
+import { createStore, Database, retryLockConflicts, type Store } from '../../../src/store/index.js';
 import { describeEachDatabase, useTestDatabase } from '../../support/databases.js';
 import { at, sourceEvent, T0 } from './fixtures.js';
 
@@ -203,5 +203,106 @@ describeEachDatabase('inbox and outbox', (dialect) => {
     } finally {
       await Promise.all(others.map((o) => o.close()));
     }
+  });
+
+  describe('enqueueing many commands at once (the planner)', () => {
+    const command = (key: string, body = key) => ({
+      idempotencyKey: `many|${key}`,
+      changeId: null,
+      targetSystem: 'jira',
+      connection: 'jira',
+      operation: 'jira.comment',
+      target: 'OPS-9',
+      payload: { body },
+    });
+    const stored = async (keys: string[]) =>
+      (await handle.get().dataSource.query(
+        `SELECT idempotency_key, payload, status FROM outbox_commands WHERE idempotency_key IN (${keys.map(() => '?').join(',')}) ORDER BY idempotency_key`,
+        keys.map((k) => `many|${k}`),
+      )) as { idempotency_key: string; payload: unknown; status: string }[];
+
+    it('skips the keys already stored and repeats of a key, and inserts the rest', async () => {
+      const db = handle.get();
+      await db.transaction((m) => store.syncRows.enqueueMany(m, [command('a', 'first')], T0));
+      const cmds = [
+        command('a', 'again'),
+        ...Array.from({ length: 250 }, (_, i) => command(`n${String(i).padStart(3, '0')}`)),
+        command('n000', 'repeat'),
+      ];
+      const inserted = await db.transaction((m) => store.syncRows.enqueueMany(m, cmds, T0));
+      expect(inserted.size).toBe(250);
+      expect(inserted.has('many|a')).toBe(false);
+      const rows = await stored(['a', 'n000', 'n249']);
+      expect(rows.map((r) => r.idempotency_key)).toEqual(['many|a', 'many|n000', 'many|n249']);
+      const bodies = rows.map((r) =>
+        typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload,
+      );
+      expect(bodies).toEqual([{ body: 'first' }, { body: 'n000' }, { body: 'n249' }]);
+      expect(new Set(rows.map((r) => r.status))).toEqual(new Set(['pending']));
+    });
+
+    it('gives each key to exactly one of several transactions enqueueing it at once', async () => {
+      const others =
+        dialect === 'mysql'
+          ? await Promise.all([1, 2, 3].map(() => Database.open({ url: handle.test().url })))
+          : [];
+      const dbs = [handle.get(), ...others];
+      const stores = [store, ...others.map(createStore)];
+      const keys = Array.from({ length: 40 }, (_, i) => `race${String(i).padStart(2, '0')}`);
+      try {
+        const results = await Promise.all(
+          Array.from({ length: 8 }, (_, i) => {
+            const mine = keys.filter((_, k) => (k + i) % 3 !== 0).map((k) => command(k));
+            const s = stores[i % stores.length]!;
+            return retryLockConflicts(
+              () => dbs[i % dbs.length]!.transaction((m) => s.syncRows.enqueueMany(m, mine, T0)),
+              20,
+            );
+          }),
+        );
+        const all = results.flatMap((r) => [...r]);
+        expect(new Set(all).size).toBe(all.length);
+        expect(all.sort()).toEqual(keys.map((k) => `many|${k}`));
+        expect(await stored(keys)).toHaveLength(40);
+      } finally {
+        await Promise.all(others.map((o) => o.close()));
+      }
+    });
+
+    it('falls back to one insert per command when another replica inserts a key meanwhile', async () => {
+      if (dialect !== 'mysql') return; // SQLite has one writer: no insert can slip in between
+      const other = await Database.open({ url: handle.test().url });
+      const otherStore = createStore(other);
+      try {
+        let commitOther!: () => void;
+        let otherInserted!: () => void;
+        const inserted = new Promise<void>((r) => (otherInserted = r));
+        const holding = other.transaction(async (m) => {
+          await otherStore.syncRows.enqueueMany(m, [command('slip', 'other replica')], T0);
+          otherInserted();
+          await new Promise<void>((r) => (commitOther = r));
+        });
+        await inserted;
+        // Its SELECT cannot see the uncommitted row; its INSERT waits for the other
+        // transaction's lock and then fails on the duplicate key.
+        const mine = handle
+          .get()
+          .transaction((m) =>
+            store.syncRows.enqueueMany(m, [command('slip', 'mine'), command('after')], T0),
+          );
+        await new Promise((r) => setTimeout(r, 300));
+        commitOther();
+        await holding;
+        expect([...(await mine)]).toEqual(['many|after']);
+        const rows = await stored(['after', 'slip']);
+        expect(rows.map((r) => r.idempotency_key)).toEqual(['many|after', 'many|slip']);
+        const slip = rows[1]!.payload;
+        expect(typeof slip === 'string' ? JSON.parse(slip) : slip).toEqual({
+          body: 'other replica',
+        });
+      } finally {
+        await other.close();
+      }
+    });
   });
 });
