@@ -11,7 +11,8 @@ import type { ApplyContext, SyncSettings } from './context.js';
 import { planTouched } from './plan-commit.js';
 import type { PolicyHook } from './policy-hook.js';
 import { eventRecordId, type UserDetails } from './record-facts.js';
-import { emptyCache, flush, prefetch, prefetchPeople } from './tx-cache.js';
+import { emptyCache, flush, prefetch } from './tx-cache.js';
+import { prefetchPeople } from './people.js';
 import type { SourceEvent as Ev } from '../model/index.js';
 
 const PEOPLE_CACHE_LIMIT = 100_000;
@@ -196,7 +197,7 @@ async function applyTogether(
     const incidents: string[] = [];
     const refs: { system: string; ref: string }[] = [];
     const recordIds: string[] = [];
-    const identities: string[] = [];
+    const identities: { identity: string; record: unknown }[] = [];
     for (const { event } of items) {
       const id = recordIdOf(event);
       if (id) recordIds.push(id);
@@ -217,9 +218,12 @@ async function applyTogether(
           else refs.push({ system: event.system, ref: cause });
         }
       }
+      let record: unknown;
       for (const f of PERSON_FIELDS) {
         const v = patch[f];
-        if (typeof v === 'string' && v !== '') identities.push(v);
+        if (typeof v !== 'string' || v === '') continue;
+        record ??= ready?.mapping.unwrapRecord(event.payload) ?? null;
+        identities.push({ identity: v, record });
       }
     }
     await prefetch(ctx, recordIds, { keys, approvals, incidents, refs });

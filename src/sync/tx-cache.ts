@@ -1,4 +1,4 @@
-import type { Approval, Change, Incident, Link } from '../model/index.js';
+import type { Approval, Change, Incident, Link, Person } from '../model/index.js';
 import { ConcurrentUpdateError } from '../store/index.js';
 import type { ApplyContext } from './context.js';
 
@@ -33,6 +33,12 @@ export interface TxCache {
   pendingIncidents: Map<string, Incident>;
   /** Person identities looked up at the start of the transaction that nobody owned. */
   absentIdentities: Set<string>;
+  /** Emails of those identities that no stored person had at the start (normalised). */
+  absentEmails: Set<string>;
+  /** People created in this transaction, by id, written by `flush`. */
+  pendingPeople: Map<string, Person>;
+  /** The same people by their (normalised) email. */
+  pendingPeopleByEmail: Map<string, Person>;
 }
 
 export function emptyCache(): TxCache {
@@ -50,6 +56,9 @@ export function emptyCache(): TxCache {
     pendingApprovals: new Map(),
     pendingIncidents: new Map(),
     absentIdentities: new Set(),
+    absentEmails: new Set(),
+    pendingPeople: new Map(),
+    pendingPeopleByEmail: new Map(),
   };
 }
 
@@ -73,6 +82,7 @@ function remember(cache: TxCache, change: Change): void {
  */
 export async function flush(ctx: ApplyContext): Promise<void> {
   const { cache, m } = ctx;
+  await flushPeople(ctx);
   if (cache.pendingChanges.size > 0) {
     const changes = [...cache.pendingChanges.values()];
     cache.pendingChanges.clear();
@@ -93,6 +103,17 @@ export async function flush(ctx: ApplyContext): Promise<void> {
     cache.pendingIncidents.clear();
     await ctx.store.syncRows.incidents.upsertMany(m, incidents, ['id']);
   }
+}
+
+/** Writes the people this transaction created (part of `flush`). */
+export async function flushPeople(
+  ctx: Pick<ApplyContext, 'store' | 'm'> & { cache: Pick<TxCache, 'pendingPeople'> },
+): Promise<void> {
+  const { pendingPeople } = ctx.cache;
+  if (pendingPeople.size === 0) return;
+  const people = [...pendingPeople.values()];
+  pendingPeople.clear();
+  await ctx.store.people.createMany(people, ctx.m);
 }
 
 /** Upserts an incident: written by `flush`, read back from the cache until then. */
@@ -178,25 +199,6 @@ export async function prefetch(
   for (const id of linkless) cache.linksByChange.set(id, []);
   for (const l of await rows.linksByChanges(m, linkless))
     cache.linksByChange.get(l.changeId)?.push(l);
-}
-
-/**
- * The owners of a batch's person identities, in one IN query: known ones go to the
- * process's identity → Person cache, unknown ones are remembered as absent so resolving
- * them creates the person without asking again.
- */
-export async function prefetchPeople(
-  ctx: ApplyContext,
-  identities: Iterable<string>,
-): Promise<void> {
-  const wanted = [...new Set(identities)].filter((i) => !ctx.people.has(i));
-  if (wanted.length === 0) return;
-  const owners = await ctx.store.people.ownersOf(wanted, ctx.m);
-  for (const identity of wanted) {
-    const owner = owners.get(identity);
-    if (owner) ctx.people.set(identity, owner);
-    else ctx.cache.absentIdentities.add(identity);
-  }
 }
 
 export async function linksOfRecord(ctx: ApplyContext, recordId: string): Promise<Link[]> {

@@ -30,22 +30,37 @@ export class PersonRepository {
    * deletes and inserts. For a person whose identities nobody owns yet (the caller
    * checked); a row already holding the id is updated rather than failing.
    */
-  async create(person: Person, m: EntityManager): Promise<void> {
-    await this.rows.upsert(
+  create(person: Person, m: EntityManager): Promise<void> {
+    return this.createMany([person], m);
+  }
+
+  /** `create` for many people, in multi-row statements (the sync's deferred writes). */
+  async createMany(people: readonly Person[], m: EntityManager): Promise<void> {
+    if (people.length === 0) return;
+    await this.rows.upsertMany(
       m,
-      {
+      people.map((person) => ({
         id: person.id,
         displayName: person.displayName,
         email: normaliseEmail(person.email),
         updatedAt: person.updatedAt,
-      },
+      })),
       ['id'],
     );
     await this.identityRows.upsertMany(
       m,
-      person.identities.map((identity) => ({ identity, personId: person.id })),
+      people.flatMap((person) =>
+        person.identities.map((identity) => ({ identity, personId: person.id })),
+      ),
       ['identity'],
     );
+  }
+
+  /** Which of these (normalised) emails some person has, in IN queries. */
+  async emailsTaken(emails: readonly string[], m: EntityManager): Promise<Set<string>> {
+    if (emails.length === 0) return new Set();
+    const found = await this.rows.selectIn(m, 'email', emails);
+    return new Set(found.map((r) => normaliseEmail(r.email)).filter((e) => e !== null));
   }
 
   findById(id: string, manager?: EntityManager): Promise<Person | null> {

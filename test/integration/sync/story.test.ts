@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { adfToText } from '../../../src/mapping/adf.js';
 import { actTwo, seedStory, type StoryFacts } from '../../../src/demo/story.js';
 import {
@@ -101,6 +102,46 @@ describeEachDatabase('sync: the demo story end to end, in process', (dialect) =>
     expect(quiet.processed.applied).toBe(0);
     expect(quiet.dispatched.claimed).toBe(0);
     expect(writes()).toBe(before);
+  });
+
+  it('creates new people in batches, asking for an email only when someone already has it', async () => {
+    // One human with two ServiceNow accounts (same email, different case), each
+    // requesting a change: both arrive in one batch.
+    const sn = world.servicenow.state;
+    const account = (userName: string, email: string) =>
+      sn.insert('sys_user', { user_name: userName, name: 'Robin Twin', email }, { user: 'admin' })
+        .sys_id as string;
+    const request = (sysId: string, title: string) =>
+      sn.insert(
+        'change_request',
+        { short_description: title, type: 'normal', state: '-5', requested_by: sysId },
+        { user: 'admin' },
+      );
+    const a = account('robin.twin', 'Robin.Twin@acme.example');
+    const b = account('robin.twin.admin', 'robin.twin@acme.example');
+    request(a, 'Raise the card velocity limit');
+    request(b, 'Lower the card velocity limit');
+
+    const byEmail = jest.spyOn(h.app.store.people, 'findByEmail');
+    const first = await h.runtime.syncOnce();
+    expect(first.processed).toMatchObject({ dead: 0, retried: 0 });
+    const people = h.app.store.people;
+    const twin = await people.findByIdentity(`servicenow:sys_user:${a}`);
+    expect(twin?.identities.sort()).toEqual(
+      [`servicenow:sys_user:${a}`, `servicenow:sys_user:${b}`].sort(),
+    );
+    expect(twin?.email).toBe('robin.twin@acme.example');
+    // Every person of the story is new, with an email nobody has: no lookup one by one
+    // (before batching, each new identity's email was a query of its own).
+    expect(byEmail).not.toHaveBeenCalled();
+
+    // A third account of the same human, later: its email is taken, so it is looked up.
+    const c = account('robin.twin.ops', 'robin.twin@acme.example');
+    request(c, 'Reset the card velocity limit');
+    const second = await h.runtime.syncOnce();
+    expect(second.processed).toMatchObject({ dead: 0, retried: 0 });
+    expect(byEmail.mock.calls.map(([email]) => email)).toEqual(['robin.twin@acme.example']);
+    expect((await people.findByIdentity(`servicenow:sys_user:${c}`))?.id).toBe(twin?.id);
   });
 
   it('act two: approval shows up in Jira, edits flow per authority, echoes change nothing', async () => {
