@@ -60,12 +60,12 @@ export async function resolvePersonId(
     ctx.people.set(identity, owner.id);
     return owner.id;
   }
-  const pending = email ? cache?.pendingPeopleByEmail.get(email) : undefined;
-  if (pending) {
+  const pending = email && cache ? cache.pendingPeopleByEmail.get(email) : undefined;
+  if (cache && pending) {
     // Created earlier in this transaction and not written yet (or written by the flush
     // above, which then upserts it again with this identity at the next flush).
     pending.identities.push(identity);
-    cache!.pendingPeople.set(pending.id, pending);
+    cache.pendingPeople.set(pending.id, pending);
     ctx.people.set(identity, pending.id);
     return pending.id;
   }
