@@ -27,16 +27,18 @@
  * CPU budget, same run, SQLite: any backfill has to do at least the read floor's reading
  * (its CPU time, start-up excluded), make the simulators serve those pages (this
  * process's CPU time during the read floor) and write the rows (the raw insert's CPU
- * time; better-sqlite3 runs in this process). To reach the target ratio the backfill may
- * take 1 / ratio × the raw insert's time, start-up included; on every core that leaves
- * cores × (that − start-up) − the sum for everything else it does (mapping, merging, the
- * audit chain, planning, SQL beyond a raw insert), next to the CPU the backfill used
- * (/proc) minus the same three.
+ * time; better-sqlite3 runs in this process). On MySQL/MariaDB the same, plus the
+ * server's CPU time during the raw insert and during the backfill, when the server runs on
+ * this machine (its pid file is readable; otherwise that budget is left out). To reach
+ * the target ratio the backfill may take 1 / ratio × the raw insert's time, start-up
+ * included; on every core that leaves cores × (that − start-up) − the sum for everything
+ * else it does (mapping, merging, the audit chain, planning, SQL beyond a raw insert),
+ * next to the CPU the backfill (and the server for it) used (/proc) minus the same.
  * Runs on SQLite (temp file) and on MySQL/MariaDB at CHANGEBRIDGE_TEST_MYSQL_URL (default
  * mysql://root@127.0.0.1:3306/, fresh databases created and dropped), skipped with a
  * message when unreachable. Numbers are printed; a missed target does not fail the run.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,7 +48,7 @@ import { seedJira } from '../../connectors/jira/simulator-seed.js';
 import { seedServiceNow } from '../../connectors/servicenow/simulator-seed.js';
 import { Database } from '../../src/store/index.js';
 import { startSimWorld, type SimWorld } from '../../test/support/sync-world.js';
-import { ensureBuilt, runCli, runCliOk, runScript } from './support/cli-process.js';
+import { cpuSecondsOf, ensureBuilt, runCli, runCliOk, runScript } from './support/cli-process.js';
 import type { ReadFloor } from './support/read-pages.js';
 import { countRows, rawInsert, readCanonical, rowCounts } from './support/raw-copy.js';
 import { benchConfigYaml, writeBenchConfig } from './support/sim-config.js';
@@ -83,6 +85,8 @@ interface Outcome {
   simCpuSeconds: number;
   /** Peak RSS of `changebridge migrate`: what the CLI costs before any data. */
   migrateRssMb: number;
+  /** CPU time of a local MySQL/MariaDB server during the backfill and during the raw insert. */
+  server?: { backfillCpuSeconds: number; rawCpuSeconds: number };
 }
 
 /** A migrated, empty database at `url` (typeorm migrations, as `changebridge migrate`). */
@@ -105,6 +109,7 @@ async function measure(
   url: string,
   rawUrl: string,
   coreUrl: string,
+  serverCpu?: () => number,
 ): Promise<Outcome> {
   const config = writeBenchConfig(benchConfigYaml(world, url));
   const migrate = await runCliOk(['migrate', '--config', config], { env: world.env });
@@ -112,7 +117,9 @@ async function measure(
   console.log(`  ${dialect}: backfilling…`);
   // While the child runs, this process only serves the simulators.
   const cpu = process.cpuUsage();
+  const serverBefore = serverCpu?.();
   const run = await runCli(['backfill', '--config', config], { env: world.env });
+  const serverBackfill = serverCpu ? serverCpu() - serverBefore! : undefined;
   const simCpu = process.cpuUsage(cpu);
   await new Promise((r) => setTimeout(r, 50)); // the simulators log a request on socket close
   const during = simRequests(world).slice(before);
@@ -129,7 +136,9 @@ async function measure(
   const rows = await readCanonical(url);
   await migrateFresh(rawUrl);
   const rawCpu = process.cpuUsage();
+  const serverBeforeRaw = serverCpu?.();
   const rawMs = await rawInsert(rawUrl, rows);
+  const serverRaw = serverCpu ? serverCpu() - serverBeforeRaw! : undefined;
   const rawCpuUsed = process.cpuUsage(rawCpu);
   await migrateFresh(coreUrl);
   const core = { changes: rows.changes, links: rows.links };
@@ -154,7 +163,31 @@ async function measure(
     simWrites: during.filter((r) => r.method !== 'GET').length,
     simCpuSeconds: (simCpu.user + simCpu.system) / 1e6,
     migrateRssMb: migrate.peakRssMb,
+    ...(serverBackfill !== undefined && serverRaw !== undefined
+      ? { server: { backfillCpuSeconds: serverBackfill, rawCpuSeconds: serverRaw } }
+      : {}),
   };
+}
+
+/**
+ * The CPU seconds of the MySQL/MariaDB server behind `admin`, when it runs on this
+ * machine and /proc shows it (its pid file, `@@pid_file`, is readable); otherwise undefined.
+ */
+async function localServerCpu(
+  admin: mysql.Connection,
+  host: string,
+): Promise<(() => number) | undefined> {
+  if (!['127.0.0.1', 'localhost', '[::1]', '::1'].includes(host)) return undefined;
+  try {
+    const [rows] = await admin.query('SELECT @@pid_file AS f');
+    const file = (rows as { f: string | null }[])[0]?.f;
+    if (!file) return undefined;
+    const pid = Number(readFileSync(file, 'utf8').trim());
+    if (!Number.isInteger(pid) || Number.isNaN(cpuSecondsOf(pid))) return undefined;
+    return () => cpuSecondsOf(pid);
+  } catch {
+    return undefined;
+  }
 }
 
 async function sqlite(world: SimWorld): Promise<Outcome> {
@@ -199,7 +232,19 @@ async function mariadb(world: SimWorld): Promise<Outcome | string> {
   try {
     const [version] = await admin.query('SELECT VERSION() AS v');
     const label = /mariadb/i.test((version as { v: string }[])[0]?.v ?? '') ? 'MariaDB' : 'MySQL';
-    return await measure(world, label, urlOf(names[0]!), urlOf(names[1]!), urlOf(names[2]!));
+    const serverCpu = await localServerCpu(admin, server.host);
+    if (!serverCpu)
+      console.log(
+        `  ${label}: the server's CPU time is not readable here (not local, or no pid file)`,
+      );
+    return await measure(
+      world,
+      label,
+      urlOf(names[0]!),
+      urlOf(names[1]!),
+      urlOf(names[2]!),
+      serverCpu,
+    );
   } finally {
     for (const name of names) await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
     await admin.end();
@@ -311,25 +356,42 @@ function reportFloor(floor: Floor, outcomes: Outcome[]): void {
         .map((o) => `${o.dialect} ratio at most ${(o.rawSeconds / seconds).toFixed(3)}`)
         .join(', '),
   );
-  const sqlite = outcomes.find((o) => o.dialect === 'SQLite');
-  if (!sqlite) return;
+  for (const o of outcomes) reportBudget(floor, o);
+}
+
+/**
+ * The CPU budget of one dialect: the work any backfill has to do (reading, the simulators
+ * serving the pages, the raw insert, and on MySQL/MariaDB the server's share of it) against
+ * what the target ratio leaves on this machine's cores for everything else.
+ */
+function reportBudget(floor: Floor, o: Outcome): void {
+  const local = o.dialect === 'SQLite';
+  if (!local && !o.server) return;
   const cores = availableParallelism();
   const reading = floor.cpuMs / 1000;
   const serving = floor.simCpuMs / 1000;
-  const fixed = reading + serving + sqlite.rawCpuSeconds;
-  const startUp = sqlite.seconds - sqlite.streamSeconds;
-  const allowed = sqlite.rawSeconds / TARGET.ratio;
+  const rawServer = o.server?.rawCpuSeconds ?? 0;
+  const fixed = reading + serving + o.rawCpuSeconds + rawServer;
+  const startUp = o.seconds - o.streamSeconds;
+  const allowed = o.rawSeconds / TARGET.ratio;
   const left = cores * (allowed - startUp) - fixed;
-  const used = sqlite.cpuSeconds - reading - sqlite.rawCpuSeconds;
+  const spent = o.cpuSeconds + (o.server?.backfillCpuSeconds ?? 0);
+  const used = spent - reading - o.rawCpuSeconds - rawServer;
+  const raw = local
+    ? `raw insert ${o.rawCpuSeconds.toFixed(1)} s`
+    : `raw insert ${o.rawCpuSeconds.toFixed(1)} s (client) + ${rawServer.toFixed(1)} s (server)`;
+  const backfill = local
+    ? `this backfill used ${spent.toFixed(1)} s of CPU`
+    : `this backfill used ${o.cpuSeconds.toFixed(1)} s of CPU and the server ${o.server!.backfillCpuSeconds.toFixed(1)} s for it`;
   console.log(
-    `  CPU budget (SQLite): reading ${reading.toFixed(1)} s + simulators serving it ${serving.toFixed(1)} s ` +
-      `+ raw insert ${sqlite.rawCpuSeconds.toFixed(1)} s = ${fixed.toFixed(1)} s of CPU any backfill needs. ` +
+    `  CPU budget (${o.dialect}): reading ${reading.toFixed(1)} s + simulators serving it ${serving.toFixed(1)} s ` +
+      `+ ${raw} = ${fixed.toFixed(1)} s of CPU any backfill needs. ` +
       `Ratio ${TARGET.ratio} allows ${allowed.toFixed(1)} s, ${startUp.toFixed(1)} s of it start-up;`,
   );
   console.log(
     `    on ${cores} cores, perfectly shared, that leaves ${left.toFixed(1)} s of CPU for all other work ` +
       `(mapping, merging, audit chain, planning, SQL beyond the raw insert); ` +
-      `this backfill used ${sqlite.cpuSeconds.toFixed(1)} s of CPU, ${used.toFixed(1)} s beyond reading and the raw insert`,
+      `${backfill}, ${used.toFixed(1)} s beyond reading and the raw insert`,
   );
 }
 

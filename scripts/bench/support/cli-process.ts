@@ -38,7 +38,7 @@ export interface CliRun {
 let ticksPerSecond: number | undefined;
 
 /** utime + stime of a live process, in seconds (NaN when /proc is unreadable). */
-function cpuSecondsOf(pid: number): number {
+export function cpuSecondsOf(pid: number): number {
   try {
     ticksPerSecond ??=
       Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
