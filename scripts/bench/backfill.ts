@@ -87,9 +87,9 @@ async function measure(
   console.log(`  ${dialect}: backfilling…`);
   // While the child runs, this process only serves the simulators.
   const cpu = process.cpuUsage();
-  const serverBefore = serverCpu?.();
-  const run = await runCli(['backfill', '--config', config], { env: world.env });
-  const serverBackfill = serverCpu ? serverCpu() - serverBefore! : undefined;
+  const [run, serverBackfill] = await serverCpuDuring(serverCpu, () =>
+    runCli(['backfill', '--config', config], { env: world.env }),
+  );
   const simCpu = process.cpuUsage(cpu);
   await new Promise((r) => setTimeout(r, 50)); // the simulators log a request on socket close
   const during = simRequests(world).slice(before);
@@ -106,9 +106,7 @@ async function measure(
   const rows = await readCanonical(url);
   await migrateFresh(rawUrl);
   const rawCpu = process.cpuUsage();
-  const serverBeforeRaw = serverCpu?.();
-  const rawMs = await rawInsert(rawUrl, rows);
-  const serverRaw = serverCpu ? serverCpu() - serverBeforeRaw! : undefined;
+  const [rawMs, serverRaw] = await serverCpuDuring(serverCpu, () => rawInsert(rawUrl, rows));
   const rawCpuUsed = process.cpuUsage(rawCpu);
   await migrateFresh(coreUrl);
   const core = { changes: rows.changes, links: rows.links };
@@ -137,6 +135,16 @@ async function measure(
       ? { server: { backfillCpuSeconds: serverBackfill, rawCpuSeconds: serverRaw } }
       : {}),
   };
+}
+
+/** `work`'s result and the server CPU seconds spent meanwhile (undefined without a reader). */
+async function serverCpuDuring<T>(
+  serverCpu: (() => number) | undefined,
+  work: () => Promise<T>,
+): Promise<[T, number | undefined]> {
+  const before = serverCpu?.();
+  const result = await work();
+  return [result, serverCpu && before !== undefined ? serverCpu() - before : undefined];
 }
 
 /**

@@ -137,24 +137,25 @@ export function reportFloor(floor: Floor, outcomes: Outcome[], records: number):
  * what the target ratio leaves on this machine's cores for everything else.
  */
 function reportBudget(floor: Floor, o: Outcome): void {
-  const local = o.dialect === 'SQLite';
-  if (!local && !o.server) return;
+  // SQLite runs in the measured processes; a MySQL server's CPU is only known when local.
+  const { server } = o;
+  if (o.dialect !== 'SQLite' && !server) return;
   const cores = availableParallelism();
   const reading = floor.cpuMs / 1000;
   const serving = floor.simCpuMs / 1000;
-  const rawServer = o.server?.rawCpuSeconds ?? 0;
+  const rawServer = server?.rawCpuSeconds ?? 0;
   const fixed = reading + serving + o.rawCpuSeconds + rawServer;
   const startUp = o.seconds - o.streamSeconds;
   const allowed = o.rawSeconds / TARGET.ratio;
   const left = cores * (allowed - startUp) - fixed;
-  const spent = o.cpuSeconds + (o.server?.backfillCpuSeconds ?? 0);
+  const spent = o.cpuSeconds + (server?.backfillCpuSeconds ?? 0);
   const used = spent - reading - o.rawCpuSeconds - rawServer;
-  const raw = local
-    ? `raw insert ${o.rawCpuSeconds.toFixed(1)} s`
-    : `raw insert ${o.rawCpuSeconds.toFixed(1)} s (client) + ${rawServer.toFixed(1)} s (server)`;
-  const backfill = local
-    ? `this backfill used ${spent.toFixed(1)} s of CPU`
-    : `this backfill used ${o.cpuSeconds.toFixed(1)} s of CPU and the server ${o.server!.backfillCpuSeconds.toFixed(1)} s for it`;
+  const raw = server
+    ? `raw insert ${o.rawCpuSeconds.toFixed(1)} s (client) + ${rawServer.toFixed(1)} s (server)`
+    : `raw insert ${o.rawCpuSeconds.toFixed(1)} s`;
+  const backfill = server
+    ? `this backfill used ${o.cpuSeconds.toFixed(1)} s of CPU and the server ${server.backfillCpuSeconds.toFixed(1)} s for it`
+    : `this backfill used ${spent.toFixed(1)} s of CPU`;
   console.log(
     `  CPU budget (${o.dialect}): reading ${reading.toFixed(1)} s + simulators serving it ${serving.toFixed(1)} s ` +
       `+ ${raw} = ${fixed.toFixed(1)} s of CPU any backfill needs. ` +
